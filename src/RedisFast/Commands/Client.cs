@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using RedisFast.Networking;
+using RedisFast.Protocol;
+using RedisFast.Server;
+using RedisFast.Storage;
+
+namespace RedisFast.Commands;
+
+/// <summary>
+/// A client's command-level state (Redis's <c>client</c> struct): selected database, protocol version, name,
+/// the arguments of the command being executed and the reply writer. Dispatch happens here: command lookup,
+/// arity check, then the handler. Runs on the event loop only.
+/// </summary>
+internal sealed class Client
+{
+    private readonly RedisServer _server;
+
+    public Client(RedisServer server, Connection connection, CommandArguments args, ReplyWriter reply)
+    {
+        _server = server;
+        Connection = connection;
+        Args = args;
+        Reply = reply;
+        Db = server.Keyspace.Databases[0];
+        CreatedAt = Environment.TickCount64;
+        LastInteraction = CreatedAt;
+    }
+
+    public RedisServer Server => _server;
+
+    public Connection Connection { get; }
+
+    /// <summary>Arguments of the command being executed; index 0 is the command name.</summary>
+    public CommandArguments Args { get; }
+
+    public ReplyWriter Reply { get; }
+
+    /// <summary>The selected database.</summary>
+    public Database Db { get; private set; }
+
+    /// <summary>Unique, increasing client id (CLIENT ID).</summary>
+    public long Id { get; set; }
+
+    /// <summary>CLIENT SETNAME; null when unset.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>CLIENT SETINFO-style library fields (HELLO SETNAME sets Name only).</summary>
+    public long CreatedAt { get; }
+
+    /// <summary>Environment.TickCount64 of the last command (CLIENT LIST idle).</summary>
+    public long LastInteraction { get; private set; }
+
+    /// <summary>The last command executed (CLIENT LIST cmd).</summary>
+    public CommandDefinition? LastCommand { get; private set; }
+
+    /// <summary>Close the connection once the replies written so far are sent (QUIT, protocol errors, CLIENT KILL).</summary>
+    public bool CloseAfterReply { get; set; }
+
+    /// <summary>Whether the client waits in a blocking command (no further commands are read).</summary>
+    public bool IsBlocked { get; set; }
+
+    /// <summary>Tick at which the output buffer first went over the soft limit, or 0.</summary>
+    public long SoftLimitSince { get; set; }
+
+    public int Argc => Args.Count;
+
+    public void Select(int index) => Db = _server.Keyspace.Databases[index];
+
+    /// <summary>Looks the command up, checks its arity and runs it.</summary>
+    public void Execute()
+    {
+        LastInteraction = Environment.TickCount64;
+        ReadOnlySpan<byte> name = Args[0];
+        if (IsQuit(name))
+        {
+            // Redis 7.0 handles QUIT before the command table (server.c, processCommand).
+            Reply.WriteOk();
+            CloseAfterReply = true;
+            return;
+        }
+        CommandDefinition? command = _server.Commands.Find(name);
+        if (command is null)
+        {
+            RejectUnknownCommand();
+            return;
+        }
+        if (command.Subcommands is not null && Args.Count >= 2)
+        {
+            CommandDefinition? sub = command.Subcommands.Find(Args[1]);
+            if (sub is null)
+            {
+                Reject(command, $"ERR unknown subcommand '{Truncate(Args[1], 128)}'. Try {command.Name.ToUpperInvariant()} HELP.");
+                return;
+            }
+            command = sub;
+        }
+        if ((command.Arity > 0 && command.Arity != Args.Count) || Args.Count < -command.Arity)
+        {
+            Reject(command, $"ERR wrong number of arguments for '{command.FullName}' command");
+            return;
+        }
+        LastCommand = command;
+        long start = Stopwatch.GetTimestamp();
+        long errorsBefore = Reply.ErrorCount;
+        command.Handler!(this);
+        command.Microseconds += (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        command.Calls++;
+        if (Reply.ErrorCount != errorsBefore) command.FailedCalls++;
+        _server.Stats.CommandsProcessed++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsQuit(ReadOnlySpan<byte> name) =>
+        name.Length == 4 && (name[0] | 0x20) == 'q' && (name[1] | 0x20) == 'u' && (name[2] | 0x20) == 'i' && (name[3] | 0x20) == 't';
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RejectUnknownCommand()
+    {
+        var args = new StringBuilder();
+        for (int i = 1; i < Args.Count && args.Length < 128; i++)
+            args.Append('\'').Append(Truncate(Args[i], 128 - args.Length)).Append("' ");
+        _server.Stats.RejectedCalls++;
+        Reply.WriteError($"ERR unknown command '{Truncate(Args[0], 128)}', with args beginning with: {args}");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Reject(CommandDefinition command, string error)
+    {
+        command.RejectedCalls++;
+        _server.Stats.RejectedCalls++;
+        Reply.WriteError(error);
+    }
+
+    private static string Truncate(ReadOnlySpan<byte> bytes, int max) =>
+        Encoding.UTF8.GetString(bytes.Length > max ? bytes[..max] : bytes);
+
+    /// <summary>Whether the output buffer is over client-output-buffer-limit (normal class); logs when it is.</summary>
+    public bool OutputLimitReached()
+    {
+        OutputBufferLimit limit = _server.Config.OutputBufferLimitNormal;
+        long used = Connection.Output.Pending;
+        if (limit.HardBytes > 0 && used >= limit.HardBytes) return LogLimit();
+        if (limit.SoftBytes > 0 && used >= limit.SoftBytes)
+        {
+            long now = Environment.TickCount64;
+            if (SoftLimitSince == 0) SoftLimitSince = now;
+            else if (now - SoftLimitSince >= limit.SoftSeconds * 1000L) return LogLimit();
+        }
+        else
+        {
+            SoftLimitSince = 0;
+        }
+        return false;
+    }
+
+    private bool LogLimit()
+    {
+        _server.Log.Warning($"Client {Describe()} scheduled to be closed ASAP for overcoming of output buffer limits.");
+        return true;
+    }
+
+    /// <summary>One CLIENT LIST line (without the trailing newline), as Redis 7.0 formats it.</summary>
+    public string Describe()
+    {
+        long now = Environment.TickCount64;
+        string cmd = LastCommand is null ? "NULL" : LastCommand.FullName;
+        return $"id={Id} addr={Connection.RemoteAddress} laddr={Connection.LocalAddress} fd=8 name={Name ?? ""} " +
+               $"age={(now - CreatedAt) / 1000} idle={(now - LastInteraction) / 1000} flags=N db={Db.Id} sub=0 psub=0 " +
+               $"multi=-1 qbuf={Connection.QueryBufferLength} qbuf-free={Connection.QueryBufferCapacity - Connection.QueryBufferLength} " +
+               $"argv-mem=0 multi-mem=0 rbs={Connection.QueryBufferCapacity} rbp={Connection.QueryBufferCapacity} obl=0 oll=0 " +
+               $"omem={Connection.Output.Pending} tot-mem={Connection.QueryBufferCapacity + Connection.Output.Capacity} " +
+               $"events=r cmd={cmd} user=default redir=-1 resp={Reply.Protocol}";
+    }
+}

@@ -1,0 +1,363 @@
+using System.Net.Sockets;
+using RedisFast.Commands;
+using RedisFast.Protocol;
+using RedisFast.Server;
+
+namespace RedisFast.Networking;
+
+/// <summary>
+/// One client socket, driven by two reusable SocketAsyncEventArgs (receive and send). Completions only record
+/// what happened and hand the connection to the <see cref="EventLoop"/>; everything else (parsing, executing,
+/// buffering, closing) happens on the loop, so the fields here need no synchronization except the two that
+/// completions write. Receive: RESP parsed in place from a pinned slab; every complete command of a read is
+/// executed and all their replies leave in one send. A client whose replies are not being drained is not read
+/// from (back-pressure) and is closed at its client-output-buffer-limit.
+/// </summary>
+internal sealed partial class Connection : ILoopWork
+{
+    private const int ReceivedEvent = 1, SentEvent = 2, StartEvent = 4, CloseEvent = 8;
+
+    /// <summary>Stop executing and reading once this many reply bytes wait for a send in flight.</summary>
+    private const int BackPressureBytes = 256 * 1024;
+
+    /// <summary>Synchronous receive completions handled in a row before yielding to other connections.</summary>
+    private const int MaxInlineReceives = 16;
+
+    private readonly RedisServer _server;
+    private readonly EventLoop _loop;
+    private readonly Socket? _socket;
+    private readonly SocketAsyncEventArgs _receiveArgs = new();
+    private readonly SocketAsyncEventArgs _sendArgs = new();
+    private readonly SlabPool _pool;
+    private readonly CommandArguments _args = new();
+
+    // Written by completion threads.
+    private int _events;
+    private int _queued;
+
+    // Loop-owned.
+    private byte[] _receiveBuffer = [];
+    private int _receiveEnd;
+    private bool _receivePending;
+    private bool _sendPending;
+    private bool _closing;
+    private bool _released;
+
+    /// <param name="socket">Null for a detached connection (benchmarks and allocation tests run commands without a socket).</param>
+    public Connection(RedisServer server, Socket? socket)
+    {
+        _server = server;
+        _loop = server.Loop;
+        _pool = server.Pool;
+        _socket = socket;
+        _receiveArgs.UserToken = this;
+        _sendArgs.UserToken = this;
+        _receiveArgs.Completed += OnCompleted;
+        _sendArgs.Completed += OnCompleted;
+        RemoteAddress = socket?.RemoteEndPoint?.ToString() ?? "?:0";
+        LocalAddress = socket?.LocalEndPoint?.ToString() ?? "?:0";
+        Output = new OutputBuffer(_pool);
+        Client = new Client(server, this, _args, new ReplyWriter(Output));
+    }
+
+    public Client Client { get; }
+
+    public OutputBuffer Output { get; }
+
+    /// <summary>"ip:port" of the peer, for CLIENT LIST.</summary>
+    public string RemoteAddress { get; }
+
+    /// <summary>"ip:port" of the local end, for CLIENT LIST.</summary>
+    public string LocalAddress { get; }
+
+    /// <summary>Bytes received and not yet executed (CLIENT LIST qbuf).</summary>
+    public int QueryBufferLength => _receiveEnd - _args.CommandStart;
+
+    /// <summary>Size of the receive buffer (CLIENT LIST qbuf + qbuf-free).</summary>
+    public int QueryBufferCapacity => _receiveBuffer.Length;
+
+    public bool IsClosing => _closing;
+
+    /// <summary>Called by the listener on its own thread: the loop takes the connection over from here.</summary>
+    public void Start() => Signal(StartEvent);
+
+    /// <summary>Closes the connection from any thread (SHUTDOWN, server stop).</summary>
+    public void CloseFromOutside() => Signal(CloseEvent);
+
+    private static void OnCompleted(object? sender, SocketAsyncEventArgs e)
+    {
+        var connection = (Connection)e.UserToken!;
+        connection.Signal(e.LastOperation == SocketAsyncOperation.Receive ? ReceivedEvent : SentEvent);
+    }
+
+    private void Signal(int @event)
+    {
+        Interlocked.Or(ref _events, @event);
+        if (Interlocked.Exchange(ref _queued, 1) == 0) _loop.Schedule(this);
+    }
+
+    /// <summary>Runs on the loop: handles whatever completed, then pumps (execute, send, receive) until it must wait.</summary>
+    public void Run()
+    {
+        Interlocked.Exchange(ref _queued, 0);
+        int events = Interlocked.Exchange(ref _events, 0);
+        if (_released) return;
+        if ((events & StartEvent) != 0 && !OnStart()) return;
+        if ((events & SentEvent) != 0)
+        {
+            _sendPending = false;
+            if (!OnSendCompleted()) Close();
+        }
+        if ((events & ReceivedEvent) != 0)
+        {
+            _receivePending = false;
+            if (!OnReceiveCompleted()) Close();
+        }
+        if ((events & CloseEvent) != 0) Close();
+        Pump();
+    }
+
+    private bool OnStart()
+    {
+        if (!_server.RegisterClient(Client))
+        {
+            // Redis replies before closing when maxclients is reached (networking.c, acceptCommonHandler).
+            Client.Reply.WriteRaw("-ERR max number of clients reached\r\n"u8);
+            Client.CloseAfterReply = true;
+        }
+        _receiveBuffer = _pool.Rent(SlabPool.DefaultSize);
+        _args.Buffer = _receiveBuffer;
+        return true;
+    }
+
+    private void Pump()
+    {
+        int inlineReceives = 0;
+        while (!_closing)
+        {
+            ExecuteBuffered();
+            if (!Flush()) break;
+            if (Client.CloseAfterReply)
+            {
+                if (Output.Pending == 0) Close();
+                break;
+            }
+            if (_receivePending || Output.Pending > BackPressureBytes) break;
+            if (!PrepareReceiveSpace()) break;
+            _receiveArgs.SetBuffer(_receiveBuffer, _receiveEnd, _receiveBuffer.Length - _receiveEnd);
+            if (_socket!.ReceiveAsync(_receiveArgs))
+            {
+                _receivePending = true;
+                break;
+            }
+            if (!OnReceiveCompleted())
+            {
+                Close();
+                break;
+            }
+            if (++inlineReceives == MaxInlineReceives)
+            {
+                // Let other connections run; come back through the queue.
+                ExecuteBuffered();
+                Flush();
+                Signal(0);
+                break;
+            }
+        }
+        if (_closing) TryRelease();
+    }
+
+    private bool OnReceiveCompleted()
+    {
+        int n = _receiveArgs.BytesTransferred;
+        if (_receiveArgs.SocketError != SocketError.Success || n == 0) return false;
+        _receiveEnd += n;
+        _server.Stats.NetInputBytes += n;
+        return true;
+    }
+
+    /// <summary>Parses and executes every complete command in the buffer, until back-pressure or a close.</summary>
+    private void ExecuteBuffered()
+    {
+        if (_receiveEnd == _args.Position && _args.MultibulkRemaining == 0 && _args.Count == 0) return;
+        _server.Keyspace.RefreshClock();
+        while (!_closing && !Client.CloseAfterReply && Output.Pending <= BackPressureBytes && !Client.IsBlocked)
+        {
+            var reader = new RespReader(_receiveBuffer.AsSpan(0, _receiveEnd), _args, _server.Config.ProtoMaxBulkLen);
+            ParseStatus status = reader.Read();
+            if (status == ParseStatus.Complete)
+            {
+                Client.Execute();
+                _args.BeginNext();
+            }
+            else if (status == ParseStatus.Empty)
+            {
+                _args.BeginNext();
+            }
+            else if (status == ParseStatus.NeedMore)
+            {
+                break;
+            }
+            else
+            {
+                Client.Reply.WriteError("ERR " + reader.Error);
+                _server.Log.ProtocolError(Client, reader.Error!);
+                Client.CloseAfterReply = true;
+                break;
+            }
+        }
+        if (_args.CommandStart == _receiveEnd && _args.MultibulkRemaining == 0)
+        {
+            _receiveEnd = 0;
+            _args.Reset();
+            if (_receiveBuffer.Length > SlabPool.DefaultSize)
+            {
+                // Shrink an idle big query buffer back (Redis's clientsCronResizeQueryBuffer does this lazily).
+                _pool.Return(_receiveBuffer);
+                _receiveBuffer = _pool.Rent(SlabPool.DefaultSize);
+                _args.Buffer = _receiveBuffer;
+            }
+        }
+    }
+
+    /// <summary>Makes room for the next receive: moves a partial command to the front, or grows the buffer.</summary>
+    /// <returns>False if the client went over client-query-buffer-limit and was closed.</returns>
+    private bool PrepareReceiveSpace()
+    {
+        int live = _receiveEnd - _args.CommandStart;
+        if (live >= _server.Config.ClientQueryBufferLimit)
+        {
+            _server.Log.Warning($"Closing client that reached max query buffer length: {Client.Describe()}");
+            Close();
+            return false;
+        }
+        long required = Math.Max(_args.RequiredLength, live + 1);
+        if (_receiveEnd < _receiveBuffer.Length && required <= _receiveBuffer.Length - _args.CommandStart) return true;
+        if (required <= _receiveBuffer.Length)
+        {
+            Compact(_receiveBuffer);
+            return true;
+        }
+        // Grow at most twofold per step, so a client that announces a huge bulk and sends little costs little.
+        long target = Math.Min(required, (long)_receiveBuffer.Length * 2);
+        byte[] bigger = _pool.Rent((int)Math.Min(target, int.MaxValue - 64));
+        Compact(bigger);
+        return true;
+    }
+
+    private void Compact(byte[] destination)
+    {
+        int start = _args.CommandStart;
+        int live = _receiveEnd - start;
+        Buffer.BlockCopy(_receiveBuffer, start, destination, 0, live);
+        if (!ReferenceEquals(destination, _receiveBuffer))
+        {
+            _pool.Return(_receiveBuffer);
+            _receiveBuffer = destination;
+            _args.Buffer = destination;
+        }
+        _args.Shift(start);
+        _receiveEnd = live;
+    }
+
+    /// <summary>Sends pending replies until the socket would block.</summary>
+    /// <returns>False when the connection failed and was closed.</returns>
+    private bool Flush()
+    {
+        if (!_sendPending && Output.Pending > 0 && Client.OutputLimitReached())
+        {
+            Close();
+            return false;
+        }
+        while (!_sendPending && Output.Pending > 0)
+        {
+            ArraySegment<byte> range = Output.PeekSendable();
+            _sendArgs.SetBuffer(range.Array, range.Offset, range.Count);
+            if (_socket!.SendAsync(_sendArgs))
+            {
+                _sendPending = true;
+                return true;
+            }
+            if (!OnSendCompleted())
+            {
+                Close();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool OnSendCompleted()
+    {
+        if (_sendArgs.SocketError != SocketError.Success) return false;
+        int n = _sendArgs.BytesTransferred;
+        Output.Consume(n);
+        _server.Stats.NetOutputBytes += n;
+        return true;
+    }
+
+    /// <summary>Closes the socket (idempotent); buffers are released once no operation is in flight.</summary>
+    public void Close()
+    {
+        if (_closing) return;
+        _closing = true;
+        try
+        {
+            _socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        _socket?.Close();
+        _server.UnregisterClient(Client);
+        TryRelease();
+    }
+
+    private void TryRelease()
+    {
+        if (_released || _receivePending || _sendPending) return;
+        _released = true;
+        if (_receiveBuffer.Length > 0) _pool.Return(_receiveBuffer);
+        _receiveBuffer = [];
+        _args.Buffer = [];
+        Output.Release();
+        _receiveArgs.Dispose();
+        _sendArgs.Dispose();
+    }
+
+    /// <summary>
+    /// Runs the commands in <paramref name="request"/> on a detached connection (no socket) exactly as a receive
+    /// would, and returns the reply bytes produced, discarding them. For benchmarks and allocation budgets; the
+    /// caller must be the only thread using the server.
+    /// </summary>
+    internal int ExecuteDetached(ReadOnlySpan<byte> request)
+    {
+        if (_receiveBuffer.Length == 0) OnStart();
+        request.CopyTo(_receiveBuffer.AsSpan(_receiveEnd));
+        _receiveEnd += request.Length;
+        ExecuteBuffered();
+        int produced = (int)Output.Pending;
+        while (Output.Pending > 0) Output.Consume(Output.PeekSendable().Count);
+        return produced;
+    }
+
+    /// <summary>Like <see cref="ExecuteDetached"/> but returns the reply bytes (tests).</summary>
+    internal byte[] ExecuteDetachedWithReply(ReadOnlySpan<byte> request)
+    {
+        if (_receiveBuffer.Length == 0) OnStart();
+        request.CopyTo(_receiveBuffer.AsSpan(_receiveEnd));
+        _receiveEnd += request.Length;
+        ExecuteBuffered();
+        var reply = new List<byte>();
+        while (Output.Pending > 0)
+        {
+            ArraySegment<byte> range = Output.PeekSendable();
+            reply.AddRange(range);
+            Output.Consume(range.Count);
+        }
+        return reply.ToArray();
+    }
+}

@@ -1,0 +1,51 @@
+using RedisFast.Networking;
+using RedisFast.Protocol;
+
+namespace RedisFast.Server;
+
+/// <summary>
+/// The server's configuration with Redis 7.0's defaults. CONFIG GET/SET and the config file reach these
+/// through the config registry, under Redis's directive names.
+/// </summary>
+public sealed class ServerConfig
+{
+    /// <summary>port: 0 picks a free port (read it back from <see cref="RedisServer.Port"/>).</summary>
+    public int Port { get; set; } = 6379;
+
+    /// <summary>bind: addresses to listen on.</summary>
+    public string[] Bind { get; set; } = ["127.0.0.1"];
+
+    public int TcpBacklog { get; set; } = 511;
+    public int MaxClients { get; set; } = 10000;
+    public int Databases { get; set; } = 16;
+    public int Hz { get; set; } = 10;
+
+    /// <summary>timeout: close a client idle this many seconds (0 = never).</summary>
+    public int Timeout { get; set; }
+
+    public int TcpKeepAlive { get; set; } = 300;
+    public long ProtoMaxBulkLen { get; set; } = RespLimits.DefaultMaxBulkLength;
+    public long ClientQueryBufferLimit { get; set; } = RespLimits.DefaultQueryBufferLimit;
+    public OutputBufferLimit OutputBufferLimitNormal { get; set; } = new(0, 0, 0);
+    public OutputBufferLimit OutputBufferLimitReplica { get; set; } = new(256L * 1024 * 1024, 64L * 1024 * 1024, 60);
+    public OutputBufferLimit OutputBufferLimitPubSub { get; set; } = new(32L * 1024 * 1024, 8L * 1024 * 1024, 60);
+
+    /// <summary>dir: the working directory for data files.</summary>
+    public string Dir { get; set; } = Directory.GetCurrentDirectory();
+
+    public string DbFilename { get; set; } = "dump.rdb";
+    public string LogFile { get; set; } = "";
+    public string LogLevel { get; set; } = "notice";
+    public string PidFile { get; set; } = "";
+    public bool ProtectedMode { get; set; } = true;
+    public bool ActiveExpireEnabled { get; set; } = true;
+    public int ActiveExpireEffort { get; set; } = 1;
+    public bool AppendOnly { get; set; }
+    public string AppendFsync { get; set; } = "everysec";
+    public string Save { get; set; } = "3600 1 300 100 60 10000";
+    public long MaxMemory { get; set; }
+    public string MaxMemoryPolicy { get; set; } = "noeviction";
+
+    /// <summary>Not a Redis directive: how socket completions reach the event loop (loop-mode inline|dedicated).</summary>
+    public LoopMode LoopMode { get; set; } = LoopMode.Inline;
+}

@@ -1,0 +1,155 @@
+using System.Runtime.CompilerServices;
+
+namespace RedisFast.Storage;
+
+/// <summary>
+/// One of the numbered databases: a <see cref="KeyTable"/> with Redis's lookup rules (a key past its expiry is
+/// deleted when touched: lazy expiry, db.c expireIfNeeded) and the string storage helpers the commands share.
+/// Owned by the event loop.
+/// </summary>
+internal sealed class Database
+{
+    /// <summary>OBJ_ENCODING_EMBSTR_SIZE_LIMIT: strings up to this length are created "embstr".</summary>
+    public const int EmbeddedStringLimit = 44;
+
+    private readonly Keyspace _keyspace;
+
+    public Database(Keyspace keyspace, int id)
+    {
+        _keyspace = keyspace;
+        Id = id;
+    }
+
+    public int Id { get; }
+
+    /// <summary>The keys; replaced wholesale by FLUSHDB and SWAPDB.</summary>
+    public KeyTable Table { get; set; } = new();
+
+    public int Count => Table.Count;
+
+    /// <summary>The slot of a live key, or -1; an expired key is deleted on the way (lazy expiry).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Lookup(ReadOnlySpan<byte> key)
+    {
+        int index = Table.Find(key);
+        if (index >= 0 && Table[index].ExpireAt != KeyTable.NoExpiry && Table[index].ExpireAt <= _keyspace.Now)
+        {
+            ExpireAt(index);
+            return -1;
+        }
+        return index;
+    }
+
+    /// <summary><see cref="Lookup"/> for a read command: counts keyspace_hits and keyspace_misses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int LookupRead(ReadOnlySpan<byte> key)
+    {
+        int index = Lookup(key);
+        if (index >= 0) _keyspace.Stats.KeyspaceHits++;
+        else _keyspace.Stats.KeyspaceMisses++;
+        return index;
+    }
+
+    /// <summary>The slot of <paramref name="key"/>, creating an empty one if it is absent or expired.</summary>
+    public int LookupOrAdd(ReadOnlySpan<byte> key, out bool added)
+    {
+        int index = Table.FindOrAdd(key, out added);
+        if (!added && Table[index].ExpireAt != KeyTable.NoExpiry && Table[index].ExpireAt <= _keyspace.Now)
+        {
+            _keyspace.Stats.ExpiredKeys++;
+            ClearValue(index);
+            added = true;
+        }
+        return index;
+    }
+
+    /// <summary>Whether slot <paramref name="index"/> has expired by now (without deleting it).</summary>
+    public bool IsExpired(int index)
+    {
+        long at = Table[index].ExpireAt;
+        return at != KeyTable.NoExpiry && at <= _keyspace.Now;
+    }
+
+    public void Delete(int index) => Table.RemoveAt(index);
+
+    /// <summary>Deletes an expired key and counts it (INFO stats expired_keys).</summary>
+    public void ExpireAt(int index)
+    {
+        _keyspace.Stats.ExpiredKeys++;
+        Table.RemoveAt(index);
+    }
+
+    /// <summary>Stores a string value, reusing the slot's buffer when it fits; keeps or clears the TTL as asked.</summary>
+    public void SetString(int index, ReadOnlySpan<byte> value, bool keepTtl)
+    {
+        ref KeyEntry e = ref Table[index];
+        if (value.Length <= 20 && Protocol.NumberParser.TryParseInt64(value, out long number))
+        {
+            e.Kind = ValueKind.StringInt;
+            e.Number = number;
+            // A small buffer is kept for the next overwrite; a large one goes.
+            if (e.Value is not byte[] { Length: <= 64 }) e.Value = null;
+            e.Length = 0;
+        }
+        else
+        {
+            byte[]? buffer = e.Value as byte[];
+            // Reuse the old buffer when it is close to the size (an overwrite of a same-size value allocates nothing).
+            if (buffer is null || buffer.Length < value.Length || buffer.Length > value.Length * 2 + 16)
+                buffer = new byte[value.Length];
+            value.CopyTo(buffer);
+            e.Value = buffer;
+            e.Length = value.Length;
+            e.Kind = value.Length <= EmbeddedStringLimit ? ValueKind.StringEmbedded : ValueKind.StringRaw;
+        }
+        if (!keepTtl && e.ExpireAt != KeyTable.NoExpiry) Table.SetExpire(index, KeyTable.NoExpiry);
+    }
+
+    /// <summary>Stores an integer string (INCR and friends).</summary>
+    public void SetInteger(int index, long value)
+    {
+        ref KeyEntry e = ref Table[index];
+        e.Kind = ValueKind.StringInt;
+        e.Number = value;
+        if (e.Value is not byte[] { Length: <= 64 }) e.Value = null;
+        e.Length = 0;
+    }
+
+    /// <summary>Stores an arbitrary value object of <paramref name="kind"/> (collections).</summary>
+    public void SetObject(int index, ValueKind kind, object value)
+    {
+        ref KeyEntry e = ref Table[index];
+        e.Kind = kind;
+        e.Value = value;
+        e.Number = 0;
+        e.Length = 0;
+    }
+
+    /// <summary>Whether the slot holds a string of any encoding.</summary>
+    public static bool IsString(ValueKind kind) => kind is ValueKind.StringInt or ValueKind.StringEmbedded or ValueKind.StringRaw;
+
+    /// <summary>
+    /// The string at <paramref name="index"/> as bytes; integers are formatted into <paramref name="scratch"/>
+    /// (at least 20 bytes).
+    /// </summary>
+    public ReadOnlySpan<byte> GetStringBytes(int index, Span<byte> scratch)
+    {
+        ref KeyEntry e = ref Table[index];
+        if (e.Kind == ValueKind.StringInt)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat(e.Number, scratch, out int n);
+            return scratch[..n];
+        }
+        return new ReadOnlySpan<byte>((byte[])e.Value!, 0, e.Length);
+    }
+
+    private void ClearValue(int index)
+    {
+        ref KeyEntry e = ref Table[index];
+        if (e.ExpireAt != KeyTable.NoExpiry) Table.SetExpire(index, KeyTable.NoExpiry);
+        e.Kind = ValueKind.None;
+        e.Value = null;
+        e.Number = 0;
+        e.Length = 0;
+    }
+}

@@ -1,0 +1,33 @@
+namespace RedisFast.Storage;
+
+/// <summary>
+/// One slot of a <see cref="KeyTable"/>. A slot keeps its index for as long as its key exists, which is what
+/// SCAN's cursor, random sampling and the expiry index rely on.
+/// </summary>
+internal struct KeyEntry
+{
+    /// <summary>The key; null when the slot is free.</summary>
+    public byte[]? Key;
+
+    /// <summary>Strings: the byte buffer (its first <see cref="Length"/> bytes are the value). Other kinds: the collection.</summary>
+    public object? Value;
+
+    /// <summary>The integer of a <see cref="ValueKind.StringInt"/> string.</summary>
+    public long Number;
+
+    /// <summary>Absolute expiry in Unix milliseconds, or <see cref="KeyTable.NoExpiry"/>.</summary>
+    public long ExpireAt;
+
+    /// <summary>String length in bytes (the buffer may be longer after APPEND or SETRANGE).</summary>
+    public int Length;
+
+    public int HashCode;
+
+    /// <summary>Next slot in the bucket chain (-1 ends it); for a free slot, the encoded next free slot.</summary>
+    public int Next;
+
+    /// <summary>Position in the table's list of keys with an expiry, or -1.</summary>
+    public int VolatileSlot;
+
+    public ValueKind Kind;
+}

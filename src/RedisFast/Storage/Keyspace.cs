@@ -1,0 +1,45 @@
+namespace RedisFast.Storage;
+
+/// <summary>
+/// All databases plus the clock and counters that lookups share. Owned by the event loop: no locks.
+/// </summary>
+internal sealed class Keyspace
+{
+    public Keyspace(int databases)
+    {
+        Databases = new Database[databases];
+        for (int i = 0; i < databases; i++) Databases[i] = new Database(this, i);
+    }
+
+    public Database[] Databases { get; }
+
+    /// <summary>The command-time clock in Unix milliseconds; the loop refreshes it before each batch of commands.</summary>
+    public long Now { get; private set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public KeyspaceStats Stats { get; } = new();
+
+    public void RefreshClock() => Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>SWAPDB: exchanges the contents of two databases (clients keep their selected index).</summary>
+    public void Swap(int a, int b)
+    {
+        (Databases[a].Table, Databases[b].Table) = (Databases[b].Table, Databases[a].Table);
+    }
+}
+
+/// <summary>Counters reported by INFO stats.</summary>
+internal sealed class KeyspaceStats
+{
+    public long KeyspaceHits;
+    public long KeyspaceMisses;
+    public long ExpiredKeys;
+    public long ExpiredStalePercentSamples;
+    public long ExpiredTimeCapReachedCount;
+    public long ExpireCycleCpuMilliseconds;
+
+    public void Reset()
+    {
+        KeyspaceHits = KeyspaceMisses = ExpiredKeys = ExpiredTimeCapReachedCount = ExpireCycleCpuMilliseconds = 0;
+        ExpiredStalePercentSamples = 0;
+    }
+}
