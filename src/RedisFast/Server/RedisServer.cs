@@ -15,7 +15,7 @@ public sealed class RedisServer : IDisposable
     private readonly Dictionary<long, Client> _clients = [];
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CronWork _cron;
-    private Timer? _cronTimer;
+    private Thread? _cronThread;
     private long _nextClientId = 1;
     private int _stopping;
 
@@ -78,8 +78,11 @@ public sealed class RedisServer : IDisposable
             if (Port == 0) Port = _listeners[^1].LocalEndPoint.Port;
         }
         foreach (Listener listener in _listeners) listener.Start();
-        int period = Math.Max(1, 1000 / Math.Clamp(Config.Hz, 1, 500));
-        _cronTimer = new Timer(static s => ((RedisServer)s!).Loop.Schedule(((RedisServer)s!)._cron), this, period, period);
+        // A sleeping thread of our own rather than a Timer: timer callbacks run on the thread pool, whose workers
+        // then spin looking for more work (about 1,700 sched_yield/s each at hz 10, measured with strace), stealing
+        // a core from the event loop on a small machine. With inline socket completions the pool stays idle.
+        _cronThread = new Thread(CronThreadMain) { IsBackground = true, Name = "redisfast-cron" };
+        _cronThread.Start();
     }
 
     internal bool RegisterClient(Client client)
@@ -97,6 +100,15 @@ public sealed class RedisServer : IDisposable
 
     internal void UnregisterClient(Client client) => _clients.Remove(client.Id);
 
+    private void CronThreadMain()
+    {
+        while (Volatile.Read(ref _stopping) == 0)
+        {
+            Thread.Sleep(Math.Max(1, 1000 / Math.Clamp(Config.Hz, 1, 500)));
+            Loop.Schedule(_cron);
+        }
+    }
+
     /// <summary>Runs once per cron tick on the loop (Redis's serverCron at hz).</summary>
     private void Cron()
     {
@@ -111,7 +123,6 @@ public sealed class RedisServer : IDisposable
     public void Stop()
     {
         if (Interlocked.Exchange(ref _stopping, 1) == 1) return;
-        _cronTimer?.Dispose();
         foreach (Listener listener in _listeners) listener.Dispose();
         Loop.Schedule(new StopWork(this));
     }
