@@ -140,6 +140,7 @@ internal sealed class Client
     public bool OutputLimitReached()
     {
         OutputBufferLimit limit = _server.Config.OutputBufferLimitNormal;
+        if (limit.HardBytes == 0 && limit.SoftBytes == 0) return false;
         long used = Connection.Output.Pending;
         if (limit.HardBytes > 0 && used >= limit.HardBytes) return LogLimit();
         if (limit.SoftBytes > 0 && used >= limit.SoftBytes)

@@ -39,6 +39,8 @@ internal sealed partial class Connection : ILoopWork
     private byte[] _receiveBuffer = [];
     private int _receiveEnd;
     private bool _receivePending;
+    private bool _zeroByteReceive;  // the pending or last receive was a zero-byte "tell me when data arrives"
+    private bool _dataReady;        // a zero-byte receive completed: the next receive is a real one
     private bool _sendPending;
     private bool _closing;
     private bool _released;
@@ -125,8 +127,6 @@ internal sealed partial class Connection : ILoopWork
             Client.Reply.WriteRaw("-ERR max number of clients reached\r\n"u8);
             Client.CloseAfterReply = true;
         }
-        _receiveBuffer = _pool.Rent(SlabPool.DefaultSize);
-        _args.Buffer = _receiveBuffer;
         return true;
     }
 
@@ -143,8 +143,21 @@ internal sealed partial class Connection : ILoopWork
                 break;
             }
             if (_receivePending || Output.Pending > BackPressureBytes) break;
-            if (!PrepareReceiveSpace()) break;
-            _receiveArgs.SetBuffer(_receiveBuffer, _receiveEnd, _receiveBuffer.Length - _receiveEnd);
+            if (_receiveEnd == 0 && !_dataReady)
+            {
+                // Nothing buffered: give the slabs back and wait for data with a zero-byte receive, so idle
+                // connections hold no buffers. On Linux .NET does this as recv(MSG_PEEK, 1) and completes it from
+                // epoll with no further syscall: the same count as re-arming a real receive (strace, perf/README.md).
+                ReleaseIdleBuffers();
+                _zeroByteReceive = true;
+                _receiveArgs.SetBuffer(Memory<byte>.Empty);
+            }
+            else
+            {
+                if (!PrepareReceiveSpace()) break;
+                _zeroByteReceive = false;
+                _receiveArgs.SetBuffer(_receiveBuffer, _receiveEnd, _receiveBuffer.Length - _receiveEnd);
+            }
             if (_socket!.ReceiveAsync(_receiveArgs))
             {
                 _receivePending = true;
@@ -169,8 +182,17 @@ internal sealed partial class Connection : ILoopWork
 
     private bool OnReceiveCompleted()
     {
+        if (_receiveArgs.SocketError != SocketError.Success) return false;
+        if (_zeroByteReceive)
+        {
+            // Data (or the peer's FIN, which the real receive will read as 0 bytes) is waiting.
+            _zeroByteReceive = false;
+            _dataReady = true;
+            return true;
+        }
+        _dataReady = false;
         int n = _receiveArgs.BytesTransferred;
-        if (_receiveArgs.SocketError != SocketError.Success || n == 0) return false;
+        if (n == 0) return false;
         _receiveEnd += n;
         _server.Stats.NetInputBytes += n;
         return true;
@@ -189,6 +211,12 @@ internal sealed partial class Connection : ILoopWork
             {
                 Client.Execute();
                 _args.BeginNext();
+                if (Client.OutputLimitReached())
+                {
+                    // As Redis's closeClientOnOutputBufferLimitReached: the client is closed, its replies dropped.
+                    Close();
+                    return;
+                }
             }
             else if (status == ParseStatus.Empty)
             {
@@ -210,20 +238,31 @@ internal sealed partial class Connection : ILoopWork
         {
             _receiveEnd = 0;
             _args.Reset();
-            if (_receiveBuffer.Length > SlabPool.DefaultSize)
-            {
-                // Shrink an idle big query buffer back (Redis's clientsCronResizeQueryBuffer does this lazily).
-                _pool.Return(_receiveBuffer);
-                _receiveBuffer = _pool.Rent(SlabPool.DefaultSize);
-                _args.Buffer = _receiveBuffer;
-            }
         }
+    }
+
+    /// <summary>Returns the receive slab, and the output slab if nothing waits to be sent, to the pool.</summary>
+    private void ReleaseIdleBuffers()
+    {
+        if (_receiveBuffer.Length > 0)
+        {
+            _pool.Return(_receiveBuffer);
+            _receiveBuffer = [];
+            _args.Buffer = [];
+            _args.Reset();
+        }
+        if (Output.Pending == 0) Output.Release();
     }
 
     /// <summary>Makes room for the next receive: moves a partial command to the front, or grows the buffer.</summary>
     /// <returns>False if the client went over client-query-buffer-limit and was closed.</returns>
     private bool PrepareReceiveSpace()
     {
+        if (_receiveBuffer.Length == 0)
+        {
+            _receiveBuffer = _pool.Rent(SlabPool.DefaultSize);
+            _args.Buffer = _receiveBuffer;
+        }
         int live = _receiveEnd - _args.CommandStart;
         if (live >= _server.Config.ClientQueryBufferLimit)
         {
@@ -264,11 +303,6 @@ internal sealed partial class Connection : ILoopWork
     /// <returns>False when the connection failed and was closed.</returns>
     private bool Flush()
     {
-        if (!_sendPending && Output.Pending > 0 && Client.OutputLimitReached())
-        {
-            Close();
-            return false;
-        }
         while (!_sendPending && Output.Pending > 0)
         {
             ArraySegment<byte> range = Output.PeekSendable();
@@ -335,7 +369,8 @@ internal sealed partial class Connection : ILoopWork
     /// </summary>
     internal int ExecuteDetached(ReadOnlySpan<byte> request)
     {
-        if (_receiveBuffer.Length == 0) OnStart();
+        if (Client.Id == 0) OnStart();
+        PrepareReceiveSpace();
         request.CopyTo(_receiveBuffer.AsSpan(_receiveEnd));
         _receiveEnd += request.Length;
         ExecuteBuffered();
@@ -347,7 +382,8 @@ internal sealed partial class Connection : ILoopWork
     /// <summary>Like <see cref="ExecuteDetached"/> but returns the reply bytes (tests).</summary>
     internal byte[] ExecuteDetachedWithReply(ReadOnlySpan<byte> request)
     {
-        if (_receiveBuffer.Length == 0) OnStart();
+        if (Client.Id == 0) OnStart();
+        PrepareReceiveSpace();
         request.CopyTo(_receiveBuffer.AsSpan(_receiveEnd));
         _receiveEnd += request.Length;
         ExecuteBuffered();
