@@ -273,6 +273,7 @@ internal sealed partial class Connection : ILoopWork
         {
             ArraySegment<byte> range = Output.PeekSendable();
             _sendArgs.SetBuffer(range.Array, range.Offset, range.Count);
+            _server.Stats.SendCalls++;
             if (_socket!.SendAsync(_sendArgs))
             {
                 _sendPending = true;
