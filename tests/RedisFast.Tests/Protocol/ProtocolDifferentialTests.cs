@@ -47,9 +47,13 @@ public sealed class ProtocolDifferentialTests(DifferentialFixture f)
     [InlineData("\0")]
     [InlineData("*\0")]
     [InlineData("$\0")]
+    [InlineData("ECHO a\0b\r\n")]
+    [InlineData("*1\r\n$4\0\r\nPING\r\n")]
+    [InlineData("*1\0\r\n$4\r\nPING\r\n")]
     public void ProtocolDesyncRegressionReplyTooBigAndCloseLikeRedis(string prefix)
     {
-        // protocol.tcl sends the prefix, then the word "payload" over and over until the server gives up.
+        // protocol.tcl sends the prefix, then the word "payload" over and over until the server gives up. The
+        // extra prefixes hold a NUL before a line end, which Redis's strchr never gets past.
         var payload = new StringBuilder(prefix);
         while (payload.Length < 70_000) payload.Append("payload");
         byte[] bytes = Encoding.Latin1.GetBytes(payload.ToString());

@@ -32,6 +32,11 @@ public sealed class RespReaderTests
         { "ECHO \"\\xZZ\"\n", ["ECHO|xZZ"] },
         { "PING\r\n*1\r\n$4\r\nPING\r\nPING\n", ["PING", "PING", "PING"] },
         { "*2\r\n$3\r\nGET\r\n$1\r\nk\r\nGET k\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", ["GET|k", "GET|k", "GET|k"] },
+        // Redis finds line ends with strchr, which stops at NUL: a NUL before the line end leaves the line incomplete.
+        { "ECHO a\0b\r\nPING\r\n", [] },
+        { "*1\r\n$4\0\r\nPING\r\n", [] },
+        { "*1\0\r\n$4\r\nPING\r\n", [] },
+        { "PING\r\nECHO \"a\0\"\n", ["PING"] },
         // Redis skips the byte after '\r' of a header line without looking at it.
         { "*1\rX$4\rXPING\r\n", ["PING"] },
         // Protocol errors: the commands before the bad bytes come out, then the error, then nothing.
