@@ -17,7 +17,10 @@ internal sealed partial class Connection : ILoopWork
 {
     private const int ReceivedEvent = 1, SentEvent = 2, StartEvent = 4, CloseEvent = 8;
 
-    /// <summary>Stop executing and reading once this many reply bytes wait for a send in flight.</summary>
+    /// <summary>
+    /// Stop executing and reading once this many reply bytes wait for a send in flight, unless a hard
+    /// client-output-buffer-limit is set: then the client may run up to it and be closed there, as in Redis.
+    /// </summary>
     private const int BackPressureBytes = 256 * 1024;
 
     /// <summary>Synchronous receive completions handled in a row before yielding to other connections.</summary>
@@ -135,14 +138,18 @@ internal sealed partial class Connection : ILoopWork
         int inlineReceives = 0;
         while (!_closing)
         {
-            ExecuteBuffered();
+            bool stalled = ExecuteBuffered();
             if (!Flush()) break;
             if (Client.CloseAfterReply)
             {
                 if (Output.Pending == 0) Close();
                 break;
             }
-            if (_receivePending || Output.Pending > BackPressureBytes) break;
+            if (Output.Pending > BackPressureThreshold) break;
+            // Commands left in the buffer by back-pressure must run now that the replies went out: the client may
+            // have sent everything already and be waiting, so a receive would never complete.
+            if (stalled) continue;
+            if (_receivePending) break;
             if (_receiveEnd == 0 && !_dataReady)
             {
                 // Nothing buffered: give the slabs back and wait for data with a zero-byte receive, so idle
@@ -198,25 +205,37 @@ internal sealed partial class Connection : ILoopWork
         return true;
     }
 
-    /// <summary>Parses and executes every complete command in the buffer, until back-pressure or a close.</summary>
-    private void ExecuteBuffered()
+    /// <summary>The reply backlog at which the connection stops executing and reading.</summary>
+    private long BackPressureThreshold
     {
-        if (_receiveEnd == _args.Position && _args.MultibulkRemaining == 0 && _args.Count == 0) return;
-        _server.Keyspace.RefreshClock();
-        while (!_closing && !Client.CloseAfterReply && Output.Pending <= BackPressureBytes && !Client.IsBlocked)
+        get
         {
+            long hard = _server.Config.OutputBufferLimitNormal.HardBytes;
+            return hard > 0 ? hard : BackPressureBytes;
+        }
+    }
+
+    /// <summary>Parses and executes every complete command in the buffer, until back-pressure or a close.</summary>
+    /// <returns>True when it stopped because of back-pressure (complete commands may still be buffered).</returns>
+    private bool ExecuteBuffered()
+    {
+        if (_receiveEnd == _args.Position && _args.MultibulkRemaining == 0 && _args.Count == 0) return false;
+        _server.Keyspace.RefreshClock();
+        long threshold = BackPressureThreshold;
+        bool stalled = false;
+        while (!_closing && !Client.CloseAfterReply && !Client.IsBlocked)
+        {
+            if (Output.Pending > threshold)
+            {
+                stalled = true;
+                break;
+            }
             var reader = new RespReader(_receiveBuffer.AsSpan(0, _receiveEnd), _args, _server.Config.ProtoMaxBulkLen);
             ParseStatus status = reader.Read();
             if (status == ParseStatus.Complete)
             {
                 Client.Execute();
                 _args.BeginNext();
-                if (Client.OutputLimitReached())
-                {
-                    // As Redis's closeClientOnOutputBufferLimitReached: the client is closed, its replies dropped.
-                    Close();
-                    return;
-                }
             }
             else if (status == ParseStatus.Empty)
             {
@@ -234,11 +253,13 @@ internal sealed partial class Connection : ILoopWork
                 break;
             }
         }
-        if (_args.CommandStart == _receiveEnd && _args.MultibulkRemaining == 0)
+        // Never while a receive is in flight: it writes at the old _receiveEnd of this very buffer.
+        if (_args.CommandStart == _receiveEnd && _args.MultibulkRemaining == 0 && !_receivePending)
         {
             _receiveEnd = 0;
             _args.Reset();
         }
+        return stalled;
     }
 
     /// <summary>Returns the receive slab, and the output slab if nothing waits to be sent, to the pool.</summary>
@@ -272,12 +293,14 @@ internal sealed partial class Connection : ILoopWork
         }
         long required = Math.Max(_args.RequiredLength, live + 1);
         if (_receiveEnd < _receiveBuffer.Length && required <= _receiveBuffer.Length - _args.CommandStart) return true;
-        if (required <= _receiveBuffer.Length)
+        if (live < _receiveBuffer.Length)
         {
-            Compact(_receiveBuffer);
+            // Not full yet: receive into the room there is (moving the partial command to the front first). Growing
+            // here would let a client that announces a huge bulk double the buffer with every few bytes it sends.
+            if (_args.CommandStart > 0) Compact(_receiveBuffer);
             return true;
         }
-        // Grow at most twofold per step, so a client that announces a huge bulk and sends little costs little.
+        // Full of one partial command: grow at most twofold per step, so memory follows the bytes actually received.
         long target = Math.Min(required, (long)_receiveBuffer.Length * 2);
         byte[] bigger = _pool.Rent((int)Math.Min(target, int.MaxValue - 64));
         Compact(bigger);
@@ -303,10 +326,18 @@ internal sealed partial class Connection : ILoopWork
     /// <returns>False when the connection failed and was closed.</returns>
     private bool Flush()
     {
+        // Checked with a send in flight too: a client that reads nothing keeps its send pending forever, and that
+        // is exactly the client the limit is for (Redis checks on every reply added, networking.c).
+        if (Output.Pending > 0 && Client.OutputLimitReached())
+        {
+            Close();
+            return false;
+        }
         while (!_sendPending && Output.Pending > 0)
         {
             ArraySegment<byte> range = Output.PeekSendable();
             _sendArgs.SetBuffer(range.Array, range.Offset, range.Count);
+            _server.Stats.SendCalls++;
             if (_socket!.SendAsync(_sendArgs))
             {
                 _sendPending = true;
@@ -363,37 +394,46 @@ internal sealed partial class Connection : ILoopWork
     }
 
     /// <summary>
-    /// Runs the commands in <paramref name="request"/> on a detached connection (no socket) exactly as a receive
-    /// would, and returns the reply bytes produced, discarding them. For benchmarks and allocation budgets; the
-    /// caller must be the only thread using the server.
+    /// Runs the commands in <paramref name="request"/> on a detached connection (no socket) exactly as receives
+    /// would: the bytes go in through the same buffer management (compaction, growth, limits) and replies are
+    /// drained as a send would drain them, so any request size works and a partial command waits for the next
+    /// call. Returns the reply bytes produced, discarding them. For benchmarks and allocation budgets; the caller
+    /// must be the only thread using the server.
     /// </summary>
-    internal int ExecuteDetached(ReadOnlySpan<byte> request)
-    {
-        if (Client.Id == 0) OnStart();
-        PrepareReceiveSpace();
-        request.CopyTo(_receiveBuffer.AsSpan(_receiveEnd));
-        _receiveEnd += request.Length;
-        ExecuteBuffered();
-        int produced = (int)Output.Pending;
-        while (Output.Pending > 0) Output.Consume(Output.PeekSendable().Count);
-        return produced;
-    }
+    internal int ExecuteDetached(ReadOnlySpan<byte> request) => RunDetached(request, null);
 
     /// <summary>Like <see cref="ExecuteDetached"/> but returns the reply bytes (tests).</summary>
     internal byte[] ExecuteDetachedWithReply(ReadOnlySpan<byte> request)
     {
-        if (Client.Id == 0) OnStart();
-        PrepareReceiveSpace();
-        request.CopyTo(_receiveBuffer.AsSpan(_receiveEnd));
-        _receiveEnd += request.Length;
-        ExecuteBuffered();
         var reply = new List<byte>();
-        while (Output.Pending > 0)
-        {
-            ArraySegment<byte> range = Output.PeekSendable();
-            reply.AddRange(range);
-            Output.Consume(range.Count);
-        }
+        RunDetached(request, reply);
         return reply.ToArray();
+    }
+
+    private int RunDetached(ReadOnlySpan<byte> request, List<byte>? reply)
+    {
+        if (Client.Id == 0 && !_closing) OnStart();
+        int produced = 0;
+        while (!_closing)
+        {
+            if (request.Length > 0)
+            {
+                if (!PrepareReceiveSpace()) break;
+                int n = Math.Min(request.Length, _receiveBuffer.Length - _receiveEnd);
+                request[..n].CopyTo(_receiveBuffer.AsSpan(_receiveEnd));
+                _receiveEnd += n;
+                request = request[n..];
+            }
+            bool stalled = ExecuteBuffered();
+            while (Output.Pending > 0)
+            {
+                ArraySegment<byte> range = Output.PeekSendable();
+                reply?.AddRange(range);
+                produced += range.Count;
+                Output.Consume(range.Count);
+            }
+            if (!stalled && request.Length == 0) break;
+        }
+        return produced;
     }
 }

@@ -44,7 +44,7 @@ internal ref struct RespReader
     private ParseStatus ReadMultibulkHeader()
     {
         int start = _args.Position;
-        int cr = _data[start..].IndexOf((byte)'\r');
+        int cr = FindLineEnd(_data[start..], (byte)'\r');
         if (cr < 0) return LineMissing(start, "Protocol error: too big mbulk count string");
         // Redis needs the byte after '\r' too and skips it without looking (it is meant to be '\n').
         if (start + cr + 2 > _data.Length) return ParseStatus.NeedMore;
@@ -66,7 +66,7 @@ internal ref struct RespReader
         {
             int pos = _args.Position;
             if (pos >= _data.Length) return ParseStatus.NeedMore;
-            int cr = _data[pos..].IndexOf((byte)'\r');
+            int cr = FindLineEnd(_data[pos..], (byte)'\r');
             if (cr < 0) return LineMissing(pos, "Protocol error: too big bulk count string");
             if (pos + cr + 2 > _data.Length) return ParseStatus.NeedMore;
             if (_data[pos] != (byte)'$') return Fail(ExpectedDollar(_data[pos]));
@@ -96,7 +96,7 @@ internal ref struct RespReader
     private ParseStatus ReadInline()
     {
         int start = _args.Position;
-        int nl = _data[start..].IndexOf((byte)'\n');
+        int nl = FindLineEnd(_data[start..], (byte)'\n');
         if (nl < 0)
         {
             if (_data.Length - start > RespLimits.InlineMaxSize) return Fail("Protocol error: too big inline request");
@@ -116,6 +116,18 @@ internal ref struct RespReader
             return ParseStatus.Empty;
         }
         return ParseStatus.Complete;
+    }
+
+    /// <summary>
+    /// Where <paramref name="terminator"/> is, or -1. Redis looks for line ends with strchr, which stops at a NUL
+    /// byte: a line with a NUL before its end is never complete there (the client waits until the 64 KB
+    /// too-big error), so a NUL before the terminator counts as "not found" here too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindLineEnd(ReadOnlySpan<byte> data, byte terminator)
+    {
+        int i = data.IndexOfAny(terminator, (byte)0);
+        return i >= 0 && data[i] == terminator ? i : -1;
     }
 
     private ParseStatus Fail(string error)

@@ -10,8 +10,11 @@ public sealed class ServerStats
     public long NetOutputBytes;
     public long RejectedCalls;
 
+    /// <summary>Socket send operations started (one per batch of replies when the socket keeps up).</summary>
+    public long SendCalls;
+
     public void Reset()
     {
-        CommandsProcessed = ConnectionsReceived = RejectedConnections = NetInputBytes = NetOutputBytes = RejectedCalls = 0;
+        CommandsProcessed = ConnectionsReceived = RejectedConnections = NetInputBytes = NetOutputBytes = RejectedCalls = SendCalls = 0;
     }
 }
