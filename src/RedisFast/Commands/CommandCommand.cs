@@ -143,8 +143,15 @@ internal static class CommandCommand
     private static void AddIfMatches(List<string> names, CommandCatalog catalog, CommandDefinition command, string? aclCategory, byte[]? pattern)
     {
         if (pattern is not null && !GlobMatcher.IsMatch(pattern, Encoding.ASCII.GetBytes(command.FullName), ignoreCase: true)) return;
-        if (aclCategory is not null && Array.FindIndex(catalog.AclCategories(command), x => string.Equals(x, aclCategory, StringComparison.OrdinalIgnoreCase)) < 0) return;
+        if (aclCategory is not null && !HasCategory(catalog.AclCategories(command), aclCategory)) return;
         names.Add(command.FullName);
+    }
+
+    private static bool HasCategory(string[] categories, string wanted)
+    {
+        foreach (string category in categories)
+            if (string.Equals(category, wanted, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     /// <summary>COMMAND HELP</summary>
