@@ -162,16 +162,61 @@ internal sealed class Client
         return true;
     }
 
-    /// <summary>One CLIENT LIST line (without the trailing newline), as Redis 7.0 formats it.</summary>
+    /// <summary>CLIENT NO-EVICT: excluded from client eviction (maxmemory-clients); shown as flag 'e'.</summary>
+    public bool NoEvict { get; set; }
+
+    /// <summary>
+    /// One CLIENT LIST / CLIENT INFO line (without the trailing newline), with Redis 7.0's fields in its order
+    /// (networking.c, catClientInfoString). Memory figures are RedisFast's own: the receive slab stands for the
+    /// query buffer, the output slabs for the reply buffer and list.
+    /// </summary>
     public string Describe()
     {
         long now = Environment.TickCount64;
         string cmd = LastCommand is null ? "NULL" : LastCommand.FullName;
-        return $"id={Id} addr={Connection.RemoteAddress} laddr={Connection.LocalAddress} fd=8 name={Name ?? ""} " +
-               $"age={(now - CreatedAt) / 1000} idle={(now - LastInteraction) / 1000} flags=N db={Db.Id} sub=0 psub=0 " +
-               $"multi=-1 qbuf={Connection.QueryBufferLength} qbuf-free={Connection.QueryBufferCapacity - Connection.QueryBufferLength} " +
-               $"argv-mem=0 multi-mem=0 rbs={Connection.QueryBufferCapacity} rbp={Connection.QueryBufferCapacity} obl=0 oll=0 " +
-               $"omem={Connection.Output.Pending} tot-mem={Connection.QueryBufferCapacity + Connection.Output.Capacity} " +
-               $"events=r cmd={cmd} user=default redir=-1 resp={Reply.Protocol}";
+        long argvMem = 0;
+        for (int i = 0; i < Args.Count; i++) argvMem += Args.LengthOf(i);
+        int qbuf = Connection.QueryBufferLength;
+        long pending = Connection.Output.Pending;
+        // Redis fills a 16 KB static reply buffer (obl) before it queues reply blocks (oll, omem).
+        long obl = Math.Min(pending, 16 * 1024);
+        long omem = pending - obl;
+        long totMem = Connection.QueryBufferCapacity + Connection.Output.Capacity + argvMem;
+        var line = new StringBuilder(320);
+        line.Append("id=").Append(Id)
+            .Append(" addr=").Append(Connection.RemoteAddress)
+            .Append(" laddr=").Append(Connection.LocalAddress)
+            .Append(" fd=").Append(Connection.Fd)
+            .Append(" name=").Append(Name)
+            .Append(" age=").Append((now - CreatedAt) / 1000)
+            .Append(" idle=").Append((now - LastInteraction) / 1000)
+            .Append(" flags=").Append(Flags())
+            .Append(" db=").Append(Db.Id)
+            .Append(" sub=0 psub=0 ssub=0 multi=-1")
+            .Append(" qbuf=").Append(qbuf)
+            .Append(" qbuf-free=").Append(Math.Max(0, Connection.QueryBufferCapacity - qbuf))
+            .Append(" argv-mem=").Append(argvMem)
+            .Append(" multi-mem=0")
+            .Append(" rbs=").Append(Connection.QueryBufferCapacity)
+            .Append(" rbp=").Append(Connection.QueryBufferCapacity)
+            .Append(" obl=").Append(obl)
+            .Append(" oll=").Append(omem > 0 ? 1 : 0)
+            .Append(" omem=").Append(omem)
+            .Append(" tot-mem=").Append(totMem)
+            .Append(" events=r")
+            .Append(" cmd=").Append(cmd)
+            .Append(" user=default redir=-1")
+            .Append(" resp=").Append(Reply.Protocol);
+        return line.ToString();
+    }
+
+    /// <summary>CLIENT LIST flags, in the order of networking.c's getClientInfoString; "N" when none.</summary>
+    private string Flags()
+    {
+        var flags = new StringBuilder(4);
+        if (IsBlocked) flags.Append('b');
+        if (CloseAfterReply) flags.Append('c');
+        if (NoEvict) flags.Append('e');
+        return flags.Length == 0 ? "N" : flags.ToString();
     }
 }

@@ -1,14 +1,21 @@
+using System.Text;
+using RedisFast.Protocol;
 using static RedisFast.Commands.CommandFlags;
 
 namespace RedisFast.Commands;
 
-/// <summary>Connection commands: PING, ECHO, SELECT, HELLO, CLIENT (Redis's networking.c and server.c).</summary>
-internal static class ConnectionCommands
+/// <summary>Connection commands: PING, ECHO, QUIT, SELECT, HELLO, AUTH, CLIENT (Redis's networking.c and server.c).</summary>
+internal static partial class ConnectionCommands
 {
     public static void Register(CommandLookup t)
     {
         t.Add("ping", -1, Fast | Sentinel, 0, 0, 0, Ping, "connection");
-        t.Add("echo", 2, Fast, 0, 0, 0, Echo, "connection");
+        t.Add("echo", 2, Loading | Stale | Fast, 0, 0, 0, Echo, "connection");
+        t.Add("quit", -1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, Quit, "connection");
+        t.Add("select", 2, Loading | Stale | Fast, 0, 0, 0, Select, "connection");
+        t.Add("hello", -1, NoScript | Loading | Stale | Fast | NoAuth | Sentinel | AllowBusy, 0, 0, 0, Hello, "connection");
+        t.Add("auth", -2, NoScript | Loading | Stale | Fast | NoAuth | Sentinel | AllowBusy, 0, 0, 0, Auth, "connection");
+        RegisterClient(t);
     }
 
     /// <summary>PING [message]</summary>
@@ -19,10 +26,159 @@ internal static class ConnectionCommands
             c.Reply.WriteError("ERR wrong number of arguments for 'ping' command"u8);
             return;
         }
+        // Still +PONG in RESP3 (server.c, pingCommand): only a RESP2 subscriber gets an array.
         if (c.Argc == 1) c.Reply.WriteRaw("+PONG\r\n"u8);
         else c.Reply.WriteBulk(c.Args[1]);
     }
 
     /// <summary>ECHO message</summary>
     public static void Echo(Client c) => c.Reply.WriteBulk(c.Args[1]);
+
+    /// <summary>
+    /// QUIT. <see cref="Client.Execute"/> answers QUIT before the table lookup, as Redis 7.0 does; the entry
+    /// exists so COMMAND, COMMAND INFO and COMMAND COUNT list it like Redis.
+    /// </summary>
+    public static void Quit(Client c)
+    {
+        c.Reply.WriteOk();
+        c.CloseAfterReply = true;
+    }
+
+    /// <summary>SELECT index</summary>
+    public static void Select(Client c)
+    {
+        if (!NumberParser.TryParseInt64(c.Args[1], out long id))
+        {
+            c.Reply.WriteError(Errors.NotInteger);
+            return;
+        }
+        // getIntFromObjectOrReply goes through getRangeLongFromObjectOrReply in 7.0 (object.c).
+        if (id < int.MinValue || id > int.MaxValue)
+        {
+            c.Reply.WriteError("ERR value is out of range, value must between -2147483648 and 2147483647"u8);
+            return;
+        }
+        if (id < 0 || id >= c.Server.Keyspace.Databases.Length)
+        {
+            c.Reply.WriteError(Errors.DbIndexOutOfRange);
+            return;
+        }
+        c.Select((int)id);
+        c.Reply.WriteOk();
+    }
+
+    /// <summary>
+    /// HELLO [protover [AUTH username password] [SETNAME clientname]]. Options apply in order as they are read,
+    /// so a SETNAME before a bad option still takes effect (networking.c, helloCommand in 7.0).
+    /// </summary>
+    public static void Hello(Client c)
+    {
+        long version = 0;
+        int next = 1;
+        if (c.Argc >= 2)
+        {
+            if (!NumberParser.TryParseInt64(c.Args[next++], out version))
+            {
+                c.Reply.WriteError("ERR Protocol version is not an integer or out of range"u8);
+                return;
+            }
+            if (version < 2 || version > 3)
+            {
+                c.Reply.WriteError("NOPROTO unsupported protocol version"u8);
+                return;
+            }
+        }
+        for (int j = next; j < c.Argc; j++)
+        {
+            int more = c.Argc - 1 - j;
+            ReadOnlySpan<byte> option = c.Args[j];
+            if (Ascii.EqualsIgnoreCase(option, "auth"u8) && more >= 2)
+            {
+                if (!Authenticate(c.Args[j + 1]))
+                {
+                    c.Reply.WriteError(WrongPass);
+                    return;
+                }
+                j += 2;
+            }
+            else if (Ascii.EqualsIgnoreCase(option, "setname"u8) && more >= 1)
+            {
+                if (!TrySetName(c, c.Args[j + 1])) return;
+                j++;
+            }
+            else
+            {
+                c.Reply.WriteError($"ERR Syntax error in HELLO option '{Encoding.UTF8.GetString(option)}'");
+                return;
+            }
+        }
+        if (version != 0) c.Reply.Protocol = (int)version;
+        c.Reply.WriteMapHeader(7);
+        c.Reply.WriteBulk("server"u8);
+        c.Reply.WriteBulk("redis"u8);
+        c.Reply.WriteBulk("version"u8);
+        c.Reply.WriteBulk("7.0.15"u8);
+        c.Reply.WriteBulk("proto"u8);
+        c.Reply.WriteInteger(c.Reply.Protocol);
+        c.Reply.WriteBulk("id"u8);
+        c.Reply.WriteInteger(c.Id);
+        c.Reply.WriteBulk("mode"u8);
+        c.Reply.WriteBulk("standalone"u8);
+        c.Reply.WriteBulk("role"u8);
+        c.Reply.WriteBulk("master"u8);
+        c.Reply.WriteBulk("modules"u8);
+        c.Reply.WriteArrayHeader(0);
+    }
+
+    /// <summary>
+    /// AUTH [username] password. With no requirepass and no ACL users, the default user is "nopass": any
+    /// password is accepted for it, the one-argument form is refused as a likely misconfiguration (acl.c, authCommand).
+    /// </summary>
+    public static void Auth(Client c)
+    {
+        if (c.Argc > 3)
+        {
+            c.Reply.WriteError(Errors.Syntax);
+            return;
+        }
+        if (c.Argc == 2)
+        {
+            c.Reply.WriteError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"u8);
+            return;
+        }
+        if (!Authenticate(c.Args[1]))
+        {
+            c.Reply.WriteError(WrongPass);
+            return;
+        }
+        c.Reply.WriteOk();
+    }
+
+    private static ReadOnlySpan<byte> WrongPass => "WRONGPASS invalid username-password pair or user is disabled."u8;
+
+    /// <summary>Only the default user exists, and it has no password (nopass).</summary>
+    private static bool Authenticate(ReadOnlySpan<byte> username) => username.SequenceEqual("default"u8);
+
+    /// <summary>
+    /// Sets or (with an empty name) clears the client name; replies the error and returns false for a name
+    /// with characters outside '!'..'~', which would break CLIENT LIST's space-separated format (networking.c).
+    /// </summary>
+    private static bool TrySetName(Client c, ReadOnlySpan<byte> name)
+    {
+        if (name.Length == 0)
+        {
+            c.Name = null;
+            return true;
+        }
+        foreach (byte b in name)
+        {
+            if (b < '!' || b > '~')
+            {
+                c.Reply.WriteError("ERR Client names cannot contain spaces, newlines or special characters."u8);
+                return false;
+            }
+        }
+        c.Name = Encoding.ASCII.GetString(name);
+        return true;
+    }
 }

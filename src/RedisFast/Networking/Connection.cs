@@ -61,6 +61,7 @@ internal sealed partial class Connection : ILoopWork
         _sendArgs.Completed += OnCompleted;
         RemoteAddress = socket?.RemoteEndPoint?.ToString() ?? "?:0";
         LocalAddress = socket?.LocalEndPoint?.ToString() ?? "?:0";
+        Fd = socket is null ? -1 : (long)socket.Handle;
         Output = new OutputBuffer(_pool);
         Client = new Client(server, this, _args, new ReplyWriter(Output));
     }
@@ -74,6 +75,9 @@ internal sealed partial class Connection : ILoopWork
 
     /// <summary>"ip:port" of the local end, for CLIENT LIST.</summary>
     public string LocalAddress { get; }
+
+    /// <summary>The socket's file descriptor, -1 without a socket (CLIENT LIST fd; Redis shows -1 for fake clients).</summary>
+    public long Fd { get; }
 
     /// <summary>Bytes received and not yet executed (CLIENT LIST qbuf).</summary>
     public int QueryBufferLength => _receiveEnd - _args.CommandStart;
