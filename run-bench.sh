@@ -173,6 +173,7 @@ if ((WARMUP > 0)); then
   done
 fi
 
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 for ((round = 1; round <= ROUNDS; round++)); do
   echo "== round $round/$ROUNDS" >&2
   for cell in "${cells[@]}"; do
@@ -216,6 +217,7 @@ PY
 echo
 echo "RedisFast vs redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p'), median of $ROUNDS round(s), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 echo "requests per cell: $REQUESTS x pipeline (/4 with one client), value size $DATA_SIZE B"
+echo "load average (1/5/15 min) before the rounds: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ -n "$SERVER_ARGS$REDISFAST_ARGS$REDIS_ARGS$BENCH_ARGS" ]] && \
   echo "server args: '$SERVER_ARGS'  RedisFast: '$REDISFAST_ARGS'  redis-server: '$REDIS_ARGS'  redis-benchmark: '$BENCH_ARGS'"
 echo
