@@ -66,6 +66,12 @@ done
 [[ "$REQUESTS" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench.sh: --requests must be a positive integer" >&2; exit 2; }
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || { echo "run-bench.sh: --warmup must be a non-negative integer" >&2; exit 2; }
 
+IFS=, read -ra tests <<< "$TESTS"
+IFS=, read -ra cells <<< "$CELLS"
+for cell in "${cells[@]}"; do
+  [[ "$cell" =~ ^[1-9][0-9]*:[1-9][0-9]*$ ]] || { echo "run-bench.sh: bad cell '$cell' (want clients:pipeline)" >&2; exit 2; }
+done
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 HOST_DLL="$ROOT/src/RedisFast.Server/bin/Release/net10.0/RedisFast.Server.dll"
@@ -126,8 +132,6 @@ wait_for_ping() { # name port pid log
 wait_for_ping RedisFast "$FAST_PORT" "$FAST_PID" "$WORK/redisfast.log"
 wait_for_ping redis-server "$REDIS_PORT" "$REDIS_PID" "$WORK/redis.log"
 
-IFS=, read -ra tests <<< "$TESTS"
-IFS=, read -ra cells <<< "$CELLS"
 mkdir -p "$OUT"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 RAW="$OUT/run-$stamp.csv"
