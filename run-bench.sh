@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# RedisFast vs redis-server, side by side on loopback, measured with redis-benchmark.
+#
+# Builds the host in Release, starts RedisFast and redis-server on free ports, waits until both answer PING,
+# then runs every (test, clients, pipeline) cell on both servers, in rounds that alternate which server goes
+# first (so slow drift on a shared machine hits both alike). Prints, per cell, the median over rounds of
+# requests/s, p50 and p99 (ms), and the ratio of requests/s RedisFast / Redis. Both servers are stopped on exit.
+#
+# Usage: ./run-bench.sh [options]            (every option also has an environment variable, in brackets)
+#   --rounds N          rounds per cell, median taken over them                              [ROUNDS=3]
+#   --requests N        requests per cell at pipeline 1; a cell runs N x pipeline requests,
+#                       and a quarter of that with a single client                           [REQUESTS=100000]
+#   --tests LIST        redis-benchmark -t names, comma-separated (set,get,incr,lpush,...)  [TESTS=set,get]
+#   --cells LIST        clients:pipeline pairs, comma-separated                              [CELLS=50:1,50:16,1:1]
+#   --data-size N       value size in bytes (redis-benchmark -d)                             [DATA_SIZE=3]
+#   --server-args ARGS  extra arguments for both servers (e.g. "--appendonly yes")           [SERVER_ARGS=]
+#   --redisfast-args A  extra arguments for RedisFast only                                   [REDISFAST_ARGS=]
+#   --redis-args ARGS   extra arguments for redis-server only                                [REDIS_ARGS=]
+#   --bench-args ARGS   extra arguments for redis-benchmark (e.g. "-r 100000")               [BENCH_ARGS=]
+#   --warmup N          untimed requests per test and server before round 1 (JIT tier-up),
+#                       at -c 50 -P 16; 0 skips it                                           [WARMUP=200000]
+#   --no-build          use the existing Release build                                       [NO_BUILD=1]
+#   --out DIR           where the raw per-round CSV and the table go                         [OUT=bench-results]
+# Runtime settings reach the host through the environment, e.g.
+#   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 ./run-bench.sh
+set -euo pipefail
+
+ROUNDS="${ROUNDS:-3}"
+REQUESTS="${REQUESTS:-100000}"
+TESTS="${TESTS:-set,get}"
+CELLS="${CELLS:-50:1,50:16,1:1}"
+DATA_SIZE="${DATA_SIZE:-3}"
+SERVER_ARGS="${SERVER_ARGS:-}"
+REDISFAST_ARGS="${REDISFAST_ARGS:-}"
+REDIS_ARGS="${REDIS_ARGS:-}"
+BENCH_ARGS="${BENCH_ARGS:-}"
+WARMUP="${WARMUP:-200000}"
+NO_BUILD="${NO_BUILD:-0}"
+OUT="${OUT:-bench-results}"
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --requests) REQUESTS="$2"; shift 2 ;;
+    --tests) TESTS="$2"; shift 2 ;;
+    --cells) CELLS="$2"; shift 2 ;;
+    --data-size) DATA_SIZE="$2"; shift 2 ;;
+    --server-args) SERVER_ARGS="$2"; shift 2 ;;
+    --redisfast-args) REDISFAST_ARGS="$2"; shift 2 ;;
+    --redis-args) REDIS_ARGS="$2"; shift 2 ;;
+    --bench-args) BENCH_ARGS="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --no-build) NO_BUILD=1; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run-bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+for tool in dotnet redis-server redis-cli redis-benchmark python3; do
+  command -v "$tool" >/dev/null || { echo "run-bench.sh: '$tool' not found" >&2; exit 1; }
+done
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench.sh: --rounds must be a positive integer" >&2; exit 2; }
+[[ "$REQUESTS" =~ ^[1-9][0-9]*$ ]] || { echo "run-bench.sh: --requests must be a positive integer" >&2; exit 2; }
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || { echo "run-bench.sh: --warmup must be a non-negative integer" >&2; exit 2; }
+
+IFS=, read -ra tests <<< "$TESTS"
+IFS=, read -ra cells <<< "$CELLS"
+for cell in "${cells[@]}"; do
+  [[ "$cell" =~ ^[1-9][0-9]*:[1-9][0-9]*$ ]] || { echo "run-bench.sh: bad cell '$cell' (want clients:pipeline)" >&2; exit 2; }
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+HOST_DLL="$ROOT/src/RedisFast.Server/bin/Release/net10.0/RedisFast.Server.dll"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/run-bench.XXXXXX")"
+FAST_PID=""
+REDIS_PID=""
+
+cleanup() {
+  local pid
+  for pid in "$FAST_PID" "$REDIS_PID"; do
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "$FAST_PID" "$REDIS_PID"; do
+    [[ -n "$pid" ]] && wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ "$NO_BUILD" != 1 ]]; then
+  echo "== building Release" >&2
+  dotnet build -c Release "$ROOT/src/RedisFast.Server/RedisFast.Server.csproj" -nologo -v quiet >&2
+fi
+[[ -f "$HOST_DLL" ]] || { echo "run-bench.sh: $HOST_DLL missing (build first or drop --no-build)" >&2; exit 1; }
+
+# Two distinct free ports, chosen by the kernel.
+read -r FAST_PORT REDIS_PORT < <(python3 -c '
+import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])')
+
+read -ra server_args <<< "$SERVER_ARGS"
+read -ra fast_args <<< "$REDISFAST_ARGS"
+read -ra redis_args <<< "$REDIS_ARGS"
+read -ra bench_args <<< "$BENCH_ARGS"
+
+echo "== RedisFast on 127.0.0.1:$FAST_PORT, redis-server on 127.0.0.1:$REDIS_PORT" >&2
+(cd "$WORK" && exec dotnet "$HOST_DLL" --port "$FAST_PORT" --bind 127.0.0.1 "${server_args[@]}" "${fast_args[@]}") \
+  > "$WORK/redisfast.log" 2>&1 &
+FAST_PID=$!
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+  "${server_args[@]}" "${redis_args[@]}" > "$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+
+wait_for_ping() { # name port pid log
+  local i
+  for ((i = 0; i < 300; i++)); do
+    if [[ "$(redis-cli -h 127.0.0.1 -p "$2" PING 2>/dev/null || true)" == PONG ]]; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then
+      echo "run-bench.sh: $1 exited before answering PING; its log:" >&2; cat "$4" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  echo "run-bench.sh: $1 did not answer PING within 30 s; its log:" >&2; cat "$4" >&2; exit 1
+}
+wait_for_ping RedisFast "$FAST_PORT" "$FAST_PID" "$WORK/redisfast.log"
+wait_for_ping redis-server "$REDIS_PORT" "$REDIS_PID" "$WORK/redis.log"
+
+mkdir -p "$OUT"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+RAW="$OUT/run-$stamp.csv"
+echo "round,server,test,clients,pipeline,requests,rps,p50_ms,p99_ms" > "$RAW"
+
+# redis-benchmark against one server with the common arguments; its CSV on stdout. Fails the run, with the server's
+# error, when a command is refused (redis-benchmark stops at the first error reply: "unknown command" means the
+# command is not implemented there) or when the server died.
+bench() { # server port redis-benchmark-args...
+  local server=$1 port=$2 pid=$FAST_PID
+  shift 2
+  [[ $server == redis ]] && pid=$REDIS_PID
+  if ! redis-benchmark -h 127.0.0.1 -p "$port" -d "$DATA_SIZE" --csv "$@" "${bench_args[@]}" \
+      > "$WORK/bench.out" 2> "$WORK/bench.err"; then
+    echo "run-bench.sh: redis-benchmark $* failed on $server:" >&2
+    grep -v "Could not fetch server CONFIG" "$WORK/bench.err" >&2 || true
+    kill -0 "$pid" 2>/dev/null || echo "run-bench.sh: $server is no longer running" >&2
+    exit 1
+  fi
+  cat "$WORK/bench.out"
+}
+
+# One cell on one server; appends a CSV row. redis-benchmark 7.0 --csv prints
+# "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms".
+run_cell() { # round server port test clients pipeline
+  local round=$1 server=$2 port=$3 test=$4 clients=$5 pipeline=$6 n line
+  n=$((REQUESTS * pipeline))
+  ((clients == 1)) && n=$((n / 4))
+  line="$(bench "$server" "$port" -t "$test" -n "$n" -c "$clients" -P "$pipeline" | tail -n 1)"
+  IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "${line//\"/}"
+  [[ "$rps" =~ ^[0-9.]+$ ]] || { echo "run-bench.sh: unexpected redis-benchmark output for $server $test: $line" >&2; exit 1; }
+  echo "$round,$server,$test,$clients,$pipeline,$n,$rps,$p50,$p99" >> "$RAW"
+  printf '   round %d %-9s %-6s -c %-3s -P %-3s %12s rps  p50 %s  p99 %s\n' "$round" "$server" "$test" "$clients" "$pipeline" "$rps" "$p50" "$p99" >&2
+}
+
+# RedisFast's request path starts in tier-0 code and is recompiled once hot (.NET tiered compilation): warm both
+# servers the same way so round 1 measures steady state, not the JIT.
+if ((WARMUP > 0)); then
+  echo "== warm-up: $WARMUP requests per test and server" >&2
+  for test in "${tests[@]}"; do
+    bench redisfast "$FAST_PORT" -t "$test" -n "$WARMUP" -c 50 -P 16 > /dev/null
+    bench redis "$REDIS_PORT" -t "$test" -n "$WARMUP" -c 50 -P 16 > /dev/null
+  done
+fi
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+for ((round = 1; round <= ROUNDS; round++)); do
+  echo "== round $round/$ROUNDS" >&2
+  for cell in "${cells[@]}"; do
+    clients="${cell%%:*}"
+    pipeline="${cell##*:}"
+    for test in "${tests[@]}"; do
+      # Alternate which server goes first, round by round.
+      if ((round % 2 == 1)); then
+        run_cell "$round" redisfast "$FAST_PORT" "$test" "$clients" "$pipeline"
+        run_cell "$round" redis "$REDIS_PORT" "$test" "$clients" "$pipeline"
+      else
+        run_cell "$round" redis "$REDIS_PORT" "$test" "$clients" "$pipeline"
+        run_cell "$round" redisfast "$FAST_PORT" "$test" "$clients" "$pipeline"
+      fi
+    done
+  done
+done
+
+# Median per (server, test, clients, pipeline) of each measure, then one row per cell.
+TABLE="$OUT/run-$stamp.md"
+python3 - "$RAW" "$TESTS" "$CELLS" > "$TABLE" <<'PY'
+import csv, statistics, sys
+raw, tests, cells = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(",")
+rows = {}
+for r in csv.DictReader(open(raw)):
+    key = (r["server"], r["test"], r["clients"], r["pipeline"])
+    rows.setdefault(key, []).append(r)
+def med(key, field):
+    return statistics.median(float(r[field]) for r in rows[key])
+print("| command | clients | pipeline | RedisFast rps | p50 ms | p99 ms | Redis rps | p50 ms | p99 ms | rps RedisFast/Redis |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for cell in cells:
+    clients, pipeline = cell.split(":")
+    for test in tests:
+        f, r = ("redisfast", test, clients, pipeline), ("redis", test, clients, pipeline)
+        fr, rr = med(f, "rps"), med(r, "rps")
+        print(f"| {test.upper()} | {clients} | {pipeline} | {fr:,.0f} | {med(f, 'p50_ms'):.3f} | {med(f, 'p99_ms'):.3f} "
+              f"| {rr:,.0f} | {med(r, 'p50_ms'):.3f} | {med(r, 'p99_ms'):.3f} | {fr / rr:.2f} |")
+PY
+
+echo
+echo "RedisFast vs redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p'), median of $ROUNDS round(s), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
+echo "requests per cell: $REQUESTS x pipeline (/4 with one client), value size $DATA_SIZE B"
+echo "load average (1/5/15 min) before the rounds: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+[[ -n "$SERVER_ARGS$REDISFAST_ARGS$REDIS_ARGS$BENCH_ARGS" ]] && \
+  echo "server args: '$SERVER_ARGS'  RedisFast: '$REDISFAST_ARGS'  redis-server: '$REDIS_ARGS'  redis-benchmark: '$BENCH_ARGS'"
+echo
+cat "$TABLE"
+echo
+echo "raw rounds: $RAW, table: $TABLE" >&2
