@@ -382,6 +382,32 @@ public sealed class StringCommandsTests(DifferentialFixture f)
     }
 
     [Fact]
+    public void RandomRangesAppendsAndLcsMatchRedis()
+    {
+        // Short strings over a three-letter alphabet give many equal-length LCS paths and contiguous matches.
+        var random = new Random(12);
+        string Word(int max)
+        {
+            var sb = new System.Text.StringBuilder();
+            for (int i = random.Next(0, max); i > 0; i--) sb.Append("abc"[random.Next(3)]);
+            return sb.ToString();
+        }
+        var lines = new List<string[]>();
+        for (int i = 0; i < 150; i++)
+        {
+            lines.Add(["MSET", "rz:a", Word(14), "rz:b", Word(14)]);
+            lines.Add(["LCS", "rz:a", "rz:b"]);
+            lines.Add(["LCS", "rz:a", "rz:b", "IDX", "WITHMATCHLEN"]);
+            lines.Add(["LCS", "rz:a", "rz:b", "IDX", "MINMATCHLEN", random.Next(0, 4).ToString()]);
+            lines.Add(["GETRANGE", "rz:a", random.Next(-20, 20).ToString(), random.Next(-20, 20).ToString()]);
+            lines.Add(["SETRANGE", "rz:b", random.Next(0, 20).ToString(), Word(5)]);
+            lines.Add(["GET", "rz:b"]);
+            lines.Add(["APPEND", "rz:a", Word(3)]);
+        }
+        Differential.AssertSameReplies(f, lines);
+    }
+
+    [Fact]
     public void AppendStrlenGetRangeAndSubstrAnswerLikeRedis()
     {
         Differential.AssertSameReplies(f, Differential.Script("""
