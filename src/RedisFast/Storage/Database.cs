@@ -105,6 +105,83 @@ internal sealed class Database
         if (!keepTtl && e.ExpireAt != KeyTable.NoExpiry) Table.SetExpire(index, KeyTable.NoExpiry);
     }
 
+    /// <summary>The keyspace clock (unix ms) that expiry decisions use; see <see cref="Keyspace.Now"/>.</summary>
+    public long Now => _keyspace.Now;
+
+    /// <summary>
+    /// Stores a string without trying the integer encoding, as createStringObject does (INCRBYFLOAT results:
+    /// OBJECT ENCODING is "embstr" up to 44 bytes, "raw" above, even for "5000"). Keeps the TTL.
+    /// </summary>
+    public void SetStringNoInteger(int index, ReadOnlySpan<byte> value)
+    {
+        ref KeyEntry e = ref Table[index];
+        byte[]? buffer = e.Value as byte[];
+        if (buffer is null || buffer.Length < value.Length || buffer.Length > value.Length * 2 + 16)
+            buffer = new byte[value.Length];
+        value.CopyTo(buffer);
+        e.Value = buffer;
+        e.Length = value.Length;
+        e.Number = 0;
+        e.Kind = value.Length <= EmbeddedStringLimit ? ValueKind.StringEmbedded : ValueKind.StringRaw;
+    }
+
+    /// <summary>
+    /// Turns the string at <paramref name="index"/> into a "raw" string of <paramref name="newLength"/> bytes (at
+    /// least its current length) and returns its bytes: the old content first, then zeros (db.c
+    /// dbUnshareStringValue + sds.c sdsgrowzero). Growth is greedy like sdsMakeRoomFor (double below 1 MB,
+    /// +1 MB above) so repeated APPENDs are amortized O(1).
+    /// </summary>
+    public Span<byte> GrowRawString(int index, int newLength)
+    {
+        ref KeyEntry e = ref Table[index];
+        int oldLength;
+        byte[]? buffer;
+        if (e.Kind == ValueKind.StringInt)
+        {
+            Span<byte> digits = stackalloc byte[20];
+            System.Buffers.Text.Utf8Formatter.TryFormat(e.Number, digits, out oldLength);
+            buffer = e.Value as byte[];
+            if (buffer is null || buffer.Length < Math.Max(oldLength, newLength)) buffer = new byte[GreedySize(Math.Max(oldLength, newLength))];
+            digits[..oldLength].CopyTo(buffer);
+            e.Number = 0;
+        }
+        else
+        {
+            oldLength = e.Length;
+            buffer = (byte[])e.Value!;
+            if (buffer.Length < newLength)
+            {
+                byte[] bigger = new byte[GreedySize(newLength)];
+                buffer.AsSpan(0, oldLength).CopyTo(bigger);
+                buffer = bigger;
+            }
+        }
+        if (newLength < oldLength) newLength = oldLength;
+        // A reused buffer may hold bytes of an older, longer value past the current length.
+        buffer.AsSpan(oldLength, newLength - oldLength).Clear();
+        e.Value = buffer;
+        e.Length = newLength;
+        e.Kind = ValueKind.StringRaw;
+        return buffer.AsSpan(0, newLength);
+    }
+
+    private static int GreedySize(int length)
+    {
+        const int MaxPrealloc = 1024 * 1024; // sds.c SDS_MAX_PREALLOC
+        long size = length < MaxPrealloc ? (long)length * 2 : (long)length + MaxPrealloc;
+        return (int)Math.Min(size, Array.MaxLength);
+    }
+
+    /// <summary>The length of the string at <paramref name="index"/> (digits of an integer string).</summary>
+    public int StringLength(int index)
+    {
+        ref KeyEntry e = ref Table[index];
+        if (e.Kind != ValueKind.StringInt) return e.Length;
+        Span<byte> digits = stackalloc byte[20];
+        System.Buffers.Text.Utf8Formatter.TryFormat(e.Number, digits, out int n);
+        return n;
+    }
+
     /// <summary>Stores an integer string (INCR and friends).</summary>
     public void SetInteger(int index, long value)
     {
