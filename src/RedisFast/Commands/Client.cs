@@ -104,11 +104,31 @@ internal sealed class Client
         LastCommand = command;
         long start = Stopwatch.GetTimestamp();
         long errorsBefore = Reply.ErrorCount;
-        command.Handler!(this);
+        long pendingBefore = Connection.Output.Pending;
+        try
+        {
+            command.Handler!(this);
+        }
+        catch (Exception ex)
+        {
+            HandlerFailed(command, ex, pendingBefore);
+        }
         command.Microseconds += (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         command.Calls++;
         if (Reply.ErrorCount != errorsBefore) command.FailedCalls++;
         _server.Stats.CommandsProcessed++;
+    }
+
+    /// <summary>
+    /// A handler threw: that is a bug. Log it and answer an error; if the handler had already written part of a
+    /// reply the stream can no longer be trusted, so the connection closes after the error.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void HandlerFailed(CommandDefinition command, Exception ex, long pendingBefore)
+    {
+        _server.Log.Warning($"Internal error executing '{command.FullName}' for client {Describe()}: {ex}");
+        if (Connection.Output.Pending != pendingBefore) CloseAfterReply = true;
+        Reply.WriteError($"ERR internal error executing '{command.FullName}': {ex.GetType().Name}");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -17,7 +17,8 @@ internal sealed class SlabPool
 
     private const int MinShift = 14; // 16 KB
     private const int MaxShift = 20; // 1 MB
-    private const int KeptPerClass = 256;
+    /// <summary>Bytes kept idle per size class: 256 slabs of 16 KB, but only 4 of 1 MB.</summary>
+    private const int KeptBytesPerClass = 4 * 1024 * 1024;
 
     private readonly Stack<byte[]>[] _classes = new Stack<byte[]>[MaxShift - MinShift + 1];
 
@@ -41,6 +42,6 @@ internal sealed class SlabPool
         int length = slab.Length;
         if (length > LargestPooled || length < DefaultSize || !BitOperations.IsPow2(length)) return;
         Stack<byte[]> stack = _classes[BitOperations.Log2((uint)length) - MinShift];
-        if (stack.Count < KeptPerClass) stack.Push(slab);
+        if ((long)(stack.Count + 1) * length <= KeptBytesPerClass) stack.Push(slab);
     }
 }
