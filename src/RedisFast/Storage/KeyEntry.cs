@@ -29,5 +29,11 @@ internal struct KeyEntry
     /// <summary>Position in the table's list of keys with an expiry, or -1.</summary>
     public int VolatileSlot;
 
+    /// <summary>
+    /// Last access in Unix seconds (Redis's LRU clock at 1 s resolution, object.c): OBJECT IDLETIME reports from it.
+    /// Lives in the struct's padding, so it costs no memory.
+    /// </summary>
+    public uint AccessedAt;
+
     public ValueKind Kind;
 }
