@@ -101,7 +101,8 @@ internal static partial class KeyCommands
         }
         uint now = c.Server.Keyspace.NowSeconds;
         uint accessed = db.Table[index].AccessedAt;
-        c.Reply.WriteInteger(now > accessed ? now - accessed : 0);
+        // 0: a slot filled through KeyTable directly, never stamped; report it as just accessed.
+        c.Reply.WriteInteger(accessed != 0 && now > accessed ? now - accessed : 0);
     }
 
     /// <summary>

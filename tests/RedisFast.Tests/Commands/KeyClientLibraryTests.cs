@@ -53,5 +53,7 @@ public sealed class KeyClientLibraryTests
         var found = new HashSet<string>();
         foreach (RedisKey key in admin.Keys(0, "se:scan:*", pageSize: 20)) Assert.True(found.Add((string)key!), $"{key} twice");
         Assert.Equal(expected, found);
+        Assert.True(server.Server.Commands.Find("scan")!.Calls >= 13, "Keys() should page through SCAN (250 keys, 20 a page)");
+        Assert.Equal(0, server.Server.Commands.Find("keys")!.Calls);
     }
 }
