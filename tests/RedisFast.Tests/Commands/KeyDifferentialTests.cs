@@ -417,6 +417,51 @@ public sealed class KeyDifferentialTests(DifferentialFixture f)
     }
 
     [Fact]
+    public void CommandsTreatAKeyPastItsTtlAsMissingLikeRedis()
+    {
+        // Two phases: the keys get a 20 ms TTL, then, well after it, every command meets them expired (deleted
+        // lazily on RedisFast or by either server's active expiry: the replies are the same either way).
+        Differential.AssertSameReplies(f, Differential.Script("""
+            SET keys:lazy:a v
+            SET keys:lazy:b v
+            SET keys:lazy:c v
+            SET keys:lazy:d v
+            SET keys:lazy:e v
+            SET keys:lazy:f v
+            SET keys:lazy:g v
+            SET keys:lazy:dst v
+            PEXPIRE keys:lazy:a 20
+            PEXPIRE keys:lazy:b 20
+            PEXPIRE keys:lazy:c 20
+            PEXPIRE keys:lazy:d 20
+            PEXPIRE keys:lazy:e 20
+            PEXPIRE keys:lazy:f 20
+            PEXPIRE keys:lazy:g 20
+            PEXPIRE keys:lazy:dst 20
+            """));
+        Thread.Sleep(150);
+        Differential.AssertSameReplies(f, Differential.Script("""
+            DEL keys:lazy:a
+            EXISTS keys:lazy:b
+            TTL keys:lazy:c
+            PTTL keys:lazy:c
+            TYPE keys:lazy:d
+            RENAME keys:lazy:e keys:lazy:e2
+            RENAMENX keys:lazy:e keys:lazy:e2
+            COPY keys:lazy:f keys:lazy:f2
+            OBJECT ENCODING keys:lazy:g
+            PERSIST keys:lazy:g
+            EXPIRE keys:lazy:g 100
+            SET keys:lazy:src v
+            RENAMENX keys:lazy:src keys:lazy:dst
+            GET keys:lazy:dst
+            TTL keys:lazy:dst
+            KEYS keys:lazy:[a-g]
+            SCAN 0 MATCH keys:lazy:[a-g] COUNT 1000000
+            """));
+    }
+
+    [Fact]
     public void RandomKeyRejectsArgumentsLikeRedis()
     {
         Differential.AssertSameReplies(f, Differential.Script("""
