@@ -28,6 +28,7 @@ public sealed class RedisServer : IDisposable
         Pool = new SlabPool();
         Loop = new EventLoop(config.LoopMode, static () => { });
         _cron = new CronWork(this);
+        CronTasks.Add(new ActiveExpiry().Run);
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
     }

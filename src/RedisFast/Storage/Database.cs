@@ -37,6 +37,30 @@ internal sealed class Database
             ExpireAt(index);
             return -1;
         }
+        if (index >= 0) Table[index].AccessedAt = _keyspace.NowSeconds;
+        return index;
+    }
+
+    /// <summary>
+    /// <see cref="Lookup"/> without updating the access time (Redis's LOOKUP_NOTOUCH: TYPE, TTL, EXISTS, OBJECT).
+    /// </summary>
+    public int LookupNoTouch(ReadOnlySpan<byte> key)
+    {
+        int index = Table.Find(key);
+        if (index >= 0 && IsExpired(index))
+        {
+            ExpireAt(index);
+            return -1;
+        }
+        return index;
+    }
+
+    /// <summary><see cref="LookupNoTouch"/> for a read command: counts keyspace_hits and keyspace_misses.</summary>
+    public int LookupReadNoTouch(ReadOnlySpan<byte> key)
+    {
+        int index = LookupNoTouch(key);
+        if (index >= 0) _keyspace.Stats.KeyspaceHits++;
+        else _keyspace.Stats.KeyspaceMisses++;
         return index;
     }
 
@@ -60,6 +84,7 @@ internal sealed class Database
             ClearValue(index);
             added = true;
         }
+        Table[index].AccessedAt = _keyspace.NowSeconds;
         return index;
     }
 

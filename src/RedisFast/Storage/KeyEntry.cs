@@ -18,7 +18,11 @@ internal struct KeyEntry
     /// <summary>Absolute expiry in Unix milliseconds, or <see cref="KeyTable.NoExpiry"/>.</summary>
     public long ExpireAt;
 
-    /// <summary>String length in bytes (the buffer may be longer after APPEND or SETRANGE).</summary>
+    /// <summary>
+    /// String length in bytes (the buffer may be longer after APPEND or SETRANGE). For a
+    /// <see cref="ValueKind.StringInt"/>: 0, or 1 for a private (unshared) integer object made by COPY
+    /// (KeyCommands.PrivateInteger, seen by OBJECT REFCOUNT).
+    /// </summary>
     public int Length;
 
     public int HashCode;
@@ -28,6 +32,13 @@ internal struct KeyEntry
 
     /// <summary>Position in the table's list of keys with an expiry, or -1.</summary>
     public int VolatileSlot;
+
+    /// <summary>
+    /// Last access in Unix seconds (Redis's LRU clock at 1 s resolution, object.c): OBJECT IDLETIME reports from it.
+    /// Lives in the struct's padding, so it costs no memory. 0 when never stamped (a key added through
+    /// <see cref="KeyTable"/> directly rather than <see cref="Database.LookupOrAdd"/>).
+    /// </summary>
+    public uint AccessedAt;
 
     public ValueKind Kind;
 }

@@ -18,7 +18,17 @@ internal sealed class Keyspace
 
     public KeyspaceStats Stats { get; } = new();
 
-    public void RefreshClock() => Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    /// <summary>
+    /// <see cref="Now"/> in whole seconds: the clock of <see cref="KeyEntry.AccessedAt"/>. Kept as a field so a
+    /// lookup stores it without a division.
+    /// </summary>
+    public uint NowSeconds { get; private set; } = (uint)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000);
+
+    public void RefreshClock()
+    {
+        Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        NowSeconds = (uint)(Now / 1000);
+    }
 
     /// <summary>SWAPDB: exchanges the contents of two databases (clients keep their selected index).</summary>
     public void Swap(int a, int b)
@@ -37,9 +47,20 @@ internal sealed class KeyspaceStats
     public long ExpiredTimeCapReachedCount;
     public long ExpireCycleCpuMilliseconds;
 
+    /// <summary>
+    /// expired_stale_perc as a fraction (0..1): running average (5% weight per cycle) of the share of sampled
+    /// volatile keys that the active expiry cycle found expired (Redis's stat_expired_stale_perc).
+    /// </summary>
+    public double ExpiredStalePercent;
+
+    /// <summary>Microseconds spent in the active expiry cycle (stat_expire_cycle_time_used).</summary>
+    public long ExpireCycleMicroseconds;
+
     public void Reset()
     {
         KeyspaceHits = KeyspaceMisses = ExpiredKeys = ExpiredTimeCapReachedCount = ExpireCycleCpuMilliseconds = 0;
         ExpiredStalePercentSamples = 0;
+        ExpiredStalePercent = 0;
+        ExpireCycleMicroseconds = 0;
     }
 }

@@ -1,0 +1,208 @@
+using System.Buffers;
+using RedisFast.Protocol;
+using RedisFast.Storage;
+
+namespace RedisFast.Commands;
+
+/// <summary>KEYS and SCAN (Redis 7.0's db.c keysCommand, scanGenericCommand).</summary>
+internal static partial class KeyCommands
+{
+    /// <summary>
+    /// KEYS pattern. Like Redis 7.0 (keyIsExpired, not expireIfNeeded), expired keys are left out of the reply
+    /// but not deleted: DBSIZE and expired_keys do not change.
+    /// </summary>
+    public static void Keys(Client c)
+    {
+        Database db = c.Db;
+        KeyTable table = db.Table;
+        ReadOnlySpan<byte> pattern = c.Args[1];
+        bool allKeys = pattern.Length == 1 && pattern[0] == '*';
+        int slots = table.SlotCount;
+        // The reply's length comes first, so matching slots are collected before anything is written.
+        int[] matches = ArrayPool<int>.Shared.Rent(Math.Max(16, Math.Min(table.Count, slots)));
+        int found = 0;
+        try
+        {
+            for (int i = 0; i < slots; i++)
+            {
+                byte[]? key = table[i].Key;
+                if (key is null) continue;
+                if (!allKeys && !GlobMatcher.IsMatch(pattern, key)) continue;
+                if (db.IsExpired(i)) continue;
+                if (found == matches.Length) Grow(ref matches);
+                matches[found++] = i;
+            }
+            c.Reply.WriteArrayHeader(found);
+            for (int n = 0; n < found; n++) c.Reply.WriteBulk(table[matches[n]].Key);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(matches);
+        }
+    }
+
+    private static void Grow(ref int[] array)
+    {
+        int[] bigger = ArrayPool<int>.Shared.Rent(array.Length * 2);
+        array.CopyTo(bigger, 0);
+        ArrayPool<int>.Shared.Return(array);
+        array = bigger;
+    }
+
+    /// <summary>
+    /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor is a slot index of the
+    /// <see cref="KeyTable"/>: a key keeps its slot for its whole life, so a key present from the first call to
+    /// the last is returned (exactly once, which is more than Redis promises). COUNT bounds the work like Redis:
+    /// the call stops once COUNT keys are collected (before MATCH and TYPE filter them) or after visiting
+    /// 10×COUNT empty slots.
+    /// </summary>
+    public static void Scan(Client c)
+    {
+        if (!TryParseScanCursor(c.Args[1], out ulong cursor))
+        {
+            c.Reply.WriteError("ERR invalid cursor"u8);
+            return;
+        }
+        long count = 10;
+        int patternArg = 0, typeArg = 0;
+        for (int i = 2; i < c.Argc; i += 2)
+        {
+            ReadOnlySpan<byte> option = c.Args[i];
+            bool hasValue = i + 1 < c.Argc;
+            if (hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "count"u8))
+            {
+                if (!NumberParser.TryParseInt64(c.Args[i + 1], out count))
+                {
+                    c.Reply.WriteError(Errors.NotInteger);
+                    return;
+                }
+                if (count < 1)
+                {
+                    c.Reply.WriteError(Errors.Syntax);
+                    return;
+                }
+            }
+            else if (hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "match"u8))
+            {
+                patternArg = i + 1;
+            }
+            else if (hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "type"u8))
+            {
+                typeArg = i + 1;
+            }
+            else
+            {
+                c.Reply.WriteError(Errors.Syntax);
+                return;
+            }
+        }
+        bool usePattern = patternArg != 0 && !(c.Args.LengthOf(patternArg) == 1 && c.Args[patternArg][0] == '*');
+
+        Database db = c.Db;
+        KeyTable table = db.Table;
+        ulong slots = (ulong)table.SlotCount;
+        // maxiterations = count*10 in Redis; capped so the arithmetic cannot overflow.
+        long budget = count > long.MaxValue / 10 ? long.MaxValue : count * 10;
+        int want = (int)Math.Min(count, Math.Max(table.Count, 1));
+        byte[]?[] keys = ArrayPool<byte[]?>.Shared.Rent(Math.Min(want, 1024));
+        int collected = 0;
+        ulong slot = cursor;
+        try
+        {
+            if (slot < slots)
+            {
+                do
+                {
+                    byte[]? key = table[(int)slot].Key;
+                    if (key is not null)
+                    {
+                        if (collected == keys.Length) GrowKeys(ref keys);
+                        keys[collected++] = key;
+                    }
+                    slot++;
+                }
+                while (slot < slots && budget-- > 0 && collected < count);
+            }
+            ulong next = slot >= slots ? 0 : slot;
+
+            // Filter in place, in Redis's order: pattern, then type (a lookup that counts hits and misses and
+            // deletes an expired key), then expiry.
+            int kept = 0;
+            for (int n = 0; n < collected; n++)
+            {
+                byte[] key = keys[n]!;
+                if (usePattern && !GlobMatcher.IsMatch(c.Args[patternArg], key)) continue;
+                if (typeArg != 0)
+                {
+                    int index = db.LookupReadNoTouch(key);
+                    ReadOnlySpan<byte> type = index < 0 ? "none"u8 : TypeName(table[index].Kind);
+                    if (!System.Text.Ascii.EqualsIgnoreCase(c.Args[typeArg], type)) continue;
+                    // An expired key was just deleted by the lookup, so expireIfNeeded no longer sees it and Redis
+                    // 7.0 returns its name for TYPE none. Same here.
+                    if (index < 0)
+                    {
+                        keys[kept++] = key;
+                        continue;
+                    }
+                }
+                int live = table.Find(key);
+                if (live >= 0 && db.IsExpired(live))
+                {
+                    db.ExpireAt(live);
+                    continue;
+                }
+                keys[kept++] = key;
+            }
+
+            c.Reply.WriteArrayHeader(2);
+            Span<byte> digits = stackalloc byte[20];
+            System.Buffers.Text.Utf8Formatter.TryFormat(next, digits, out int length);
+            c.Reply.WriteBulk(digits[..length]);
+            c.Reply.WriteArrayHeader(kept);
+            for (int n = 0; n < kept; n++) c.Reply.WriteBulk(keys[n]);
+        }
+        finally
+        {
+            ArrayPool<byte[]?>.Shared.Return(keys, clearArray: true);
+        }
+    }
+
+    private static void GrowKeys(ref byte[]?[] array)
+    {
+        byte[]?[] bigger = ArrayPool<byte[]?>.Shared.Rent(array.Length * 2);
+        array.CopyTo(bigger, 0);
+        ArrayPool<byte[]?>.Shared.Return(array, clearArray: true);
+        array = bigger;
+    }
+
+    /// <summary>
+    /// db.c parseScanCursorOrReply: strtoul in base 10 (optional sign, a negative value wraps, leading zeros
+    /// allowed, the empty string is 0), but no leading white space, no trailing bytes and no overflow.
+    /// </summary>
+    internal static bool TryParseScanCursor(ReadOnlySpan<byte> s, out ulong cursor)
+    {
+        cursor = 0;
+        int nul = s.IndexOf((byte)0);
+        if (nul >= 0) s = s[..nul]; // the C string ends at the first NUL byte
+        if (s.Length == 0) return true;
+        if (s[0] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r') return false;
+        int i = 0;
+        bool negative = false;
+        if (s[0] is (byte)'+' or (byte)'-')
+        {
+            negative = s[0] == '-';
+            i = 1;
+        }
+        if (i == s.Length) return false; // no digits: strtoul leaves endptr at the start, which is not '\0'
+        ulong value = 0;
+        for (; i < s.Length; i++)
+        {
+            uint d = (uint)(s[i] - '0');
+            if (d > 9) return false;
+            if (value > (ulong.MaxValue - d) / 10) return false; // ERANGE
+            value = value * 10 + d;
+        }
+        cursor = negative ? unchecked(0 - value) : value;
+        return true;
+    }
+}
