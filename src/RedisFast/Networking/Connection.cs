@@ -93,6 +93,13 @@ internal sealed partial class Connection : ILoopWork
     /// <summary>Closes the connection from any thread (SHUTDOWN, server stop).</summary>
     public void CloseFromOutside() => Signal(CloseEvent);
 
+    /// <summary>
+    /// Asks the loop to pump this connection again: another client's command wrote into its output (PUBLISH) or
+    /// made it runnable again (a push that serves a blocked client). Safe from any thread; on the loop the
+    /// connection runs after the current one.
+    /// </summary>
+    public void Wake() => Signal(0);
+
     private static void OnCompleted(object? sender, SocketAsyncEventArgs e)
     {
         var connection = (Connection)e.UserToken!;

@@ -97,6 +97,18 @@ internal sealed class Database
 
     public void Delete(int index) => Table.RemoveAt(index);
 
+    /// <summary>
+    /// A write command changed <paramref name="key"/> (Redis's signalModifiedKey plus server.dirty++): every write
+    /// handler calls this once per key it actually changed, and not when it changed nothing. WATCH and AOF
+    /// propagation rely on it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void KeyModified(ReadOnlySpan<byte> key)
+    {
+        _keyspace.Dirty++;
+        _keyspace.ModifiedKeyListener?.Invoke(this, key);
+    }
+
     /// <summary>Deletes an expired key and counts it (INFO stats expired_keys).</summary>
     public void ExpireAt(int index)
     {

@@ -19,6 +19,18 @@ internal sealed class Keyspace
     public KeyspaceStats Stats { get; } = new();
 
     /// <summary>
+    /// Changes made to the data set (Redis's server.dirty): every write that changes something adds to it, so
+    /// comparing it before and after a command tells whether the command must be propagated (AOF).
+    /// </summary>
+    public long Dirty;
+
+    /// <summary>
+    /// Called for every modified key when set (WATCH, client-side caching): Redis's signalModifiedKey. Null while
+    /// nobody needs it, so the common path costs one null check.
+    /// </summary>
+    public Action<Database, ReadOnlySpan<byte>>? ModifiedKeyListener { get; set; }
+
+    /// <summary>
     /// <see cref="Now"/> in whole seconds: the clock of <see cref="KeyEntry.AccessedAt"/>. Kept as a field so a
     /// lookup stores it without a division.
     /// </summary>
