@@ -30,6 +30,45 @@ public sealed class RedisServer : IDisposable
         _cron = new CronWork(this);
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
+        ReplicationId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
+        CronTasks.Add(Metrics.Sample);
+    }
+
+    /// <summary>master_replid of INFO replication: 40 random hex characters.</summary>
+    internal string ReplicationId { get; }
+
+    /// <summary>instantaneous_ops_per_sec and friends, sampled by a cron task.</summary>
+    internal InstantaneousMetrics Metrics { get; } = new();
+
+    /// <summary>
+    /// Writes the final snapshot on SHUTDOWN / SIGTERM when saving applies (set by the persistence code); returns
+    /// false if it failed. Null: nothing to save.
+    /// </summary>
+    internal Func<RedisServer, bool>? FinalSave { get; set; }
+
+    /// <summary>
+    /// Shuts down as Redis does on SIGTERM/SIGINT (server.c sigShutdownHandler, then prepareForShutdown on the loop):
+    /// logs "Received SIGTERM scheduling shutdown...", then on the loop saves if configured, logs and stops.
+    /// Safe from any thread (signal handlers).
+    /// </summary>
+    /// <param name="signalName">"SIGTERM" or "SIGINT"; picks shutdown-on-sigterm or shutdown-on-sigint.</param>
+    public void RequestShutdown(string signalName)
+    {
+        string option = signalName == "SIGINT" ? "shutdown-on-sigint" : "shutdown-on-sigterm";
+        ShutdownFlags flags = ShutdownFlags.None;
+        foreach (string name in (Config.Registry.Find(option)?.Get() ?? "default").Split(' '))
+        {
+            flags |= name switch
+            {
+                "save" => ShutdownFlags.Save,
+                "nosave" => ShutdownFlags.NoSave,
+                "now" => ShutdownFlags.Now,
+                "force" => ShutdownFlags.Force,
+                _ => ShutdownFlags.None,
+            };
+        }
+        Log.Warning($"Received {signalName} scheduling shutdown...");
+        Loop.Schedule(new ShutdownWork(this, flags));
     }
 
     public ServerConfig Config { get; }
@@ -132,6 +171,15 @@ public sealed class RedisServer : IDisposable
     private sealed class CronWork(RedisServer server) : ILoopWork
     {
         public void Run() => server.Cron();
+    }
+
+    private sealed class ShutdownWork(RedisServer server, ShutdownFlags flags) : ILoopWork
+    {
+        public void Run()
+        {
+            // A failed final save without FORCE keeps the server running, as in Redis (it logs why).
+            ServerCommands.PrepareForShutdown(server, flags, out _);
+        }
     }
 
     private sealed class StopWork(RedisServer server) : ILoopWork
