@@ -88,19 +88,25 @@ public static class ConfigFile
             }
         }
         if (options.Length > 0) text += "\n" + options;
-        registry.ReadingConfigFile = true;
-        try
-        {
-            LoadString(registry, text);
-        }
-        finally
-        {
-            registry.ReadingConfigFile = false;
-        }
+        LoadString(registry, text);
     }
 
     /// <summary>Applies configuration text (loadServerConfigFromString).</summary>
     public static void LoadString(ConfigRegistry registry, string text)
+    {
+        bool wasReading = registry.ReadingConfigFile;
+        registry.ReadingConfigFile = true;
+        try
+        {
+            LoadLines(registry, text);
+        }
+        finally
+        {
+            registry.ReadingConfigFile = wasReading;
+        }
+    }
+
+    private static void LoadLines(ConfigRegistry registry, string text)
     {
         string[] lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
