@@ -74,8 +74,16 @@ internal static class Program
     private static void OnSignal(PosixSignalContext context, RedisServer server, string name)
     {
         context.Cancel = true;
+        // server.c sigShutdownHandler: a second SIGINT while shutting down exits at once.
+        if (Interlocked.Increment(ref _signals) > 1 && name == "SIGINT")
+        {
+            server.Log.Warning("You insist... exiting now.");
+            Environment.Exit(1);
+        }
         server.RequestShutdown(name);
     }
+
+    private static int _signals;
 
     private static void WritePidFile(RedisServer server)
     {

@@ -17,6 +17,7 @@ public sealed class RedisServer : IDisposable
     private readonly CronWork _cron;
     private Timer? _cronTimer;
     private long _nextClientId = 1;
+    private int _cronHz;
     private int _stopping;
 
     public RedisServer(ServerConfig config)
@@ -117,8 +118,22 @@ public sealed class RedisServer : IDisposable
             if (Port == 0) Port = _listeners[^1].LocalEndPoint.Port;
         }
         foreach (Listener listener in _listeners) listener.Start();
-        int period = Math.Max(1, 1000 / Math.Clamp(Config.Hz, 1, 500));
-        _cronTimer = new Timer(static s => ((RedisServer)s!).Loop.Schedule(((RedisServer)s!)._cron), this, period, period);
+        _cronTimer = new Timer(static s => ((RedisServer)s!).Loop.Schedule(((RedisServer)s!)._cron), this, Timeout.Infinite, Timeout.Infinite);
+        SetCronPeriod();
+    }
+
+    private void SetCronPeriod()
+    {
+        _cronHz = Config.Hz;
+        int period = Math.Max(1, 1000 / Math.Clamp(_cronHz, 1, 500));
+        try
+        {
+            _cronTimer?.Change(period, period);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile: no more ticks wanted.
+        }
     }
 
     internal bool RegisterClient(Client client)
@@ -139,6 +154,8 @@ public sealed class RedisServer : IDisposable
     /// <summary>Runs once per cron tick on the loop (Redis's serverCron at hz).</summary>
     private void Cron()
     {
+        // CONFIG SET hz takes effect at the next tick, as in Redis (server.hz is read by serverCron each run).
+        if (Config.Hz != _cronHz) SetCronPeriod();
         Keyspace.RefreshClock();
         foreach (Action<RedisServer> task in CronTasks) task(this);
     }
