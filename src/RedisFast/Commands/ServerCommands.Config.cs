@@ -33,9 +33,23 @@ internal static partial class ServerCommands
         for (int i = 2; i < c.Argc; i += 2)
             pairs.Add((Encoding.UTF8.GetString(c.Args[i]), Encoding.UTF8.GetString(c.Args[i + 1])));
         ConfigRegistry registry = c.Server.Config.Registry;
-        string? error = registry.SetMany(pairs, AllowProtected(c, registry));
+        RedisServer server = c.Server;
+        string? error = registry.SetMany(pairs, AllowProtected(c, registry), changed => ApplyListenerChange(server, changed));
         if (error is null) c.Reply.WriteOk();
         else c.Reply.WriteError(error);
+    }
+
+    /// <summary>updatePort / applyBind (config.c): a changed port or bind address list rebinds the listeners.</summary>
+    private static string? ApplyListenerChange(RedisServer server, IReadOnlyList<ConfigParameter> changed)
+    {
+        foreach (ConfigParameter p in changed)
+        {
+            if (p.Name is not ("port" or "bind")) continue;
+            if (server.TryRebind()) return null;
+            string reason = p.Name == "port" ? "Unable to listen on this port" : "Failed to bind to specified addresses.";
+            return $"ERR CONFIG SET failed (possibly related to argument '{p.Name}') - {reason}";
+        }
+        return null;
     }
 
     /// <summary>allowProtectedAction (server.c): enable-protected-configs yes, or local for loopback clients.</summary>

@@ -10,7 +10,12 @@ public sealed partial class ConfigRegistry
     /// <param name="pairs">Name and value pairs as the client sent them.</param>
     /// <param name="allowProtected">Whether protected parameters may be set (enable-protected-configs for this client).</param>
     /// <returns>Null on success, else the whole error reply text starting with "ERR".</returns>
-    public string? SetMany(IReadOnlyList<(string Name, string Value)> pairs, bool allowProtected)
+    /// <param name="apply">
+    /// Called with the parameters whose value changed once all are set (Redis's apply functions, e.g. rebinding
+    /// after port or bind); returns null or an error reply. On error every value is restored and it is called again.
+    /// </param>
+    public string? SetMany(IReadOnlyList<(string Name, string Value)> pairs, bool allowProtected,
+        Func<IReadOnlyList<ConfigParameter>, string?>? apply = null)
     {
         var targets = new ConfigParameter[pairs.Count];
         string? invalidName = null, errorName = null, error = null;
@@ -51,7 +56,16 @@ public sealed partial class ConfigRegistry
                 return $"ERR CONFIG SET failed (possibly related to argument '{targets[i].Name}') - {error}";
             }
         }
-        return null;
+        if (apply is null) return null;
+        var changed = new List<ConfigParameter>();
+        for (int i = 0; i < targets.Length; i++)
+            if (targets[i].Get() != old[i]) changed.Add(targets[i]);
+        if (changed.Count == 0) return null;
+        error = apply(changed);
+        if (error is null) return null;
+        for (int i = 0; i < targets.Length; i++) targets[i].Set(SplitValue(targets[i], old[i]));
+        apply(changed);
+        return error;
     }
 
     /// <summary>

@@ -284,10 +284,11 @@ public sealed partial class ConfigRegistry
 
     private static string? IsValidAnnouncedHostname(string name)
     {
+        if (name.Length > 255) return "Hostnames must be less than 256 characters";
         foreach (char ch in name)
             if (!(char.IsAsciiLetterOrDigit(ch) || ch == '-' || ch == '.'))
-                return "Hostnames must be less than 256 characters and only contain alphanumeric characters, '-' or '.'";
-        return name.Length >= 256 ? "Hostnames must be less than 256 characters and only contain alphanumeric characters, '-' or '.'" : null;
+                return "Hostnames may only contain alphanumeric characters, hyphens or dots";
+        return null;
     }
 
     private static string? IsValidProcTitleTemplate(string template)

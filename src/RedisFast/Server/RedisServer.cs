@@ -101,25 +101,81 @@ public sealed class RedisServer : IDisposable
     internal IReadOnlyDictionary<long, Client> Clients => _clients;
 
     /// <summary>Binds every configured address and starts accepting.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">An address could not be bound (in use, not local, not an address).</exception>
     public void Start()
     {
-        foreach (string address in Config.Bind)
-        {
-            string host = address.StartsWith('-') ? address[1..] : address; // "-::1": optional address in Redis
-            var endpoint = new IPEndPoint(host == "*" ? IPAddress.Any : IPAddress.Parse(host), Port == 0 ? Config.Port : Port);
-            try
-            {
-                _listeners.Add(new Listener(this, endpoint, Config.TcpBacklog));
-            }
-            catch (System.Net.Sockets.SocketException) when (address.StartsWith('-'))
-            {
-                continue;
-            }
-            if (Port == 0) Port = _listeners[^1].LocalEndPoint.Port;
-        }
+        _listeners.AddRange(BindListeners(Config.Port, out int port));
+        Port = port;
         foreach (Listener listener in _listeners) listener.Start();
         _cronTimer = new Timer(static s => ((RedisServer)s!).Loop.Schedule(((RedisServer)s!)._cron), this, Timeout.Infinite, Timeout.Infinite);
         SetCronPeriod();
+    }
+
+    /// <summary>
+    /// Binds a listener per configured address (Redis's listenToPort): "*" and "::*" are the wildcards, a leading
+    /// "-" marks an address that may be unavailable. All or nothing: on failure nothing stays bound.
+    /// </summary>
+    private List<Listener> BindListeners(int configuredPort, out int boundPort)
+    {
+        var listeners = new List<Listener>();
+        boundPort = configuredPort;
+        try
+        {
+            foreach (string address in Config.Bind)
+            {
+                bool optional = address.StartsWith('-');
+                string host = optional ? address[1..] : address;
+                IPAddress? ip = host switch
+                {
+                    "*" => IPAddress.Any,
+                    "::*" => IPAddress.IPv6Any,
+                    _ => IPAddress.TryParse(host, out IPAddress? parsed) ? parsed : null,
+                };
+                try
+                {
+                    if (ip is null) throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.AddressNotAvailable);
+                    // Port 0 picks a free port for the first address; the others then share it.
+                    listeners.Add(new Listener(this, new IPEndPoint(ip, boundPort), Config.TcpBacklog));
+                }
+                catch (System.Net.Sockets.SocketException) when (optional)
+                {
+                    continue;
+                }
+                if (boundPort == 0) boundPort = listeners[^1].LocalEndPoint.Port;
+            }
+        }
+        catch
+        {
+            foreach (Listener listener in listeners) listener.Dispose();
+            throw;
+        }
+        return listeners;
+    }
+
+    /// <summary>
+    /// CONFIG SET port/bind (config.c updatePort, applyBind): closes the listeners and binds the configured
+    /// addresses and port. On failure nothing is bound; the caller restores the old values and calls it again.
+    /// </summary>
+    /// <returns>False when an address could not be bound.</returns>
+    internal bool TryRebind()
+    {
+        foreach (Listener listener in _listeners) listener.Dispose();
+        _listeners.Clear();
+        List<Listener> fresh;
+        try
+        {
+            // Port 0 (tests) asked for any free port at start: keep the one we got.
+            fresh = BindListeners(Config.Port == 0 ? Port : Config.Port, out int port);
+            Port = port;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Log.Warning($"Failed to bind: {e.Message}");
+            return false;
+        }
+        _listeners.AddRange(fresh);
+        foreach (Listener listener in _listeners) listener.Start();
+        return true;
     }
 
     private void SetCronPeriod()
