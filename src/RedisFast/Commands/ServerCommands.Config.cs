@@ -85,16 +85,28 @@ internal static partial class ServerCommands
         command.FailedCalls = 0;
     }
 
-    /// <summary>CONFIG REWRITE: RedisFast does not rewrite config files; without one Redis refuses the same way.</summary>
+    /// <summary>CONFIG REWRITE: rewrites the config file the server started with, keeping its comments.</summary>
     public static void ConfigRewrite(Client c)
     {
-        if (c.Server.Config.ConfigFile.Length == 0)
+        RedisServer server = c.Server;
+        if (server.Config.ConfigFile.Length == 0)
         {
             c.Reply.WriteError("ERR The server is running without a config file"u8);
             return;
         }
-        c.Server.Log.Warning("CONFIG REWRITE failed: rewriting the config file is not supported by RedisFast");
-        c.Reply.WriteError("ERR Rewriting config file: not supported by RedisFast"u8);
+        try
+        {
+            // A small file written on the loop, as Redis does (rewriteConfig is synchronous too).
+            ConfigRewriter.Rewrite(server.Config.Registry, server.Config.ConfigFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            server.Log.Warning($"CONFIG REWRITE failed: {e.Message}");
+            c.Reply.WriteError("ERR Rewriting config file: " + e.Message);
+            return;
+        }
+        server.Log.Notice("CONFIG REWRITE executed with success.");
+        c.Reply.WriteOk();
     }
 
     private static readonly string[] ConfigHelpLines =

@@ -62,6 +62,9 @@ public sealed class HostProcessTests
             Assert.Equal("*2\r\n$2\r\nhz\r\n$2\r\n20\r\n", c.Call("CONFIG", "GET", "hz"));
             Assert.Contains($"config_file:{file}\r\n", c.Call("INFO", "server"));
             Assert.Equal(host.Id.ToString() + "\n", File.ReadAllText(Path.Combine(dir, "redis.pid")));
+            Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "maxclients", "124"));
+            Assert.Equal("+OK\r\n", c.Call("CONFIG", "REWRITE"));
+            Assert.Contains("\nmaxclients 124\n", File.ReadAllText(file));
             c.Send(RawClient.Encode("SHUTDOWN", "NOSAVE"));
             Assert.True(c.IsClosedByServer());
         }
