@@ -84,7 +84,7 @@ public static class ConfigFile
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ConfigFileException($"Fatal error, can't open config file '{path}': {e.Message}");
+                throw CannotOpen(path, e);
             }
         }
         if (options.Length > 0) text += "\n" + options;
@@ -143,7 +143,7 @@ public static class ConfigFile
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        throw new ConfigFileException($"Fatal error, can't open config file '{file}': {e.Message}");
+                        throw CannotOpen(file, e);
                     }
                     LoadString(registry, included);
                 }
@@ -167,6 +167,18 @@ public static class ConfigFile
             if (Protocol.GlobMatcher.IsMatch(name, Path.GetFileName(file))) files.Add(file);
         files.Sort(StringComparer.Ordinal);
         return files;
+    }
+
+    /// <summary>loadServerConfig's message, with strerror's wording for the usual causes.</summary>
+    private static ConfigFileException CannotOpen(string path, Exception e)
+    {
+        string reason = e switch
+        {
+            FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
+            UnauthorizedAccessException => "Permission denied",
+            _ => e.Message,
+        };
+        return new ConfigFileException($"Fatal error, can't open config file '{Path.GetFullPath(path)}': {reason}");
     }
 
     private static ConfigFileException Fail(int index, string line, string reason) =>

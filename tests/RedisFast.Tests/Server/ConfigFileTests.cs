@@ -120,3 +120,14 @@ public sealed class ConfigFileTests
         Assert.Null(ConfigFile.SplitArgs(line));
     }
 }
+
+public sealed class ConfigFileOpenTests
+{
+    [Fact]
+    public void AMissingConfigFileIsAFatalErrorNamingItsAbsolutePath()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "redisfast-no-such-dir", "redis.conf");
+        var e = Assert.Throws<ConfigFileException>(() => ConfigFile.Load(new ServerConfig().Registry, missing, ""));
+        Assert.Equal($"Fatal error, can't open config file '{missing}': No such file or directory", e.Message);
+    }
+}

@@ -27,6 +27,23 @@ public sealed class HostProcessTests
     }
 
     [Fact]
+    public void LoopModeDirectiveStartsTheHostWithADedicatedLoopThread()
+    {
+        int port = RealRedisFixture.FreePort();
+        using var host = HostProcess.Start("--port", port.ToString(), "--loop-mode", "dedicated");
+        host.WaitForLog("Ready to accept connections");
+        using (var c = new RawClient("127.0.0.1", port))
+        {
+            Assert.Equal("*2\r\n$9\r\nloop-mode\r\n$9\r\ndedicated\r\n", c.Call("CONFIG", "GET", "loop-mode"));
+            Assert.Equal("+OK\r\n", c.Call("SET", "k", "v"));
+            Assert.Equal("$1\r\nv\r\n", c.Call("GET", "k"));
+            c.Send(RawClient.Encode("SHUTDOWN", "NOSAVE"));
+            Assert.True(c.IsClosedByServer());
+        }
+        Assert.Equal(0, host.WaitForExit());
+    }
+
+    [Fact]
     public void SigtermStopsTheHostCleanlyWithExitCodeZero()
     {
         int port = RealRedisFixture.FreePort();
