@@ -19,7 +19,8 @@ internal static partial class ServerCommands
     private static readonly string[] DefaultSections =
         ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "module_list", "errorstats", "cluster", "keyspace"];
 
-    private static readonly string BuildId = Convert.ToHexString(BitConverter.GetBytes(typeof(ServerCommands).Assembly.ManifestModule.ModuleVersionId.GetHashCode() * 2654435761L)).ToLowerInvariant()[..15];
+    /// <summary>redis_build_id: Redis prints a hash of its build; the assembly's module version id plays that role.</summary>
+    private static readonly string BuildId = typeof(ServerCommands).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..15];
 
     /// <summary>INFO [section [section ...]]</summary>
     public static void Info(Client c)

@@ -124,7 +124,7 @@ public sealed partial class ConfigRegistry
         int flags = 0;
         foreach (char ch in argv[0])
         {
-            flags |= ch switch
+            int bit = ch switch
             {
                 'A' => NotifyAll,
                 'g' => NotifyGeneric,
@@ -141,10 +141,10 @@ public sealed partial class ConfigRegistry
                 'm' => NotifyKeyMiss,
                 'd' => NotifyModule,
                 'n' => NotifyNew,
-                _ => -1,
+                _ => 0,
             };
-            if (flags == -1 || (ch is not ('A' or 'g' or '$' or 'l' or 's' or 'h' or 'z' or 'x' or 'e' or 'K' or 'E' or 't' or 'm' or 'd' or 'n')))
-                return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+            if (bit == 0) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+            flags |= bit;
         }
         _notifyFlags = flags;
         return null;
