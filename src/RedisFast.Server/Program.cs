@@ -45,6 +45,8 @@ internal static class Program
         log.Warning(path is null
             ? "Warning: no config file specified, using the default config. In order to specify a config file use RedisFast.Server /path/to/redis.conf"
             : "Configuration loaded");
+        if (config.Registry.Find("daemonize")?.Get() == "yes")
+            log.Warning("daemonize yes is not supported by RedisFast: running in the foreground (use a service manager to background it).");
 
         using var server = new RedisServer(config);
         try

@@ -43,15 +43,17 @@ public sealed class HostProcessTests
         Assert.Equal(0, host.WaitForExit());
     }
 
-    [Fact]
-    public void SigtermStopsTheHostCleanlyWithExitCodeZero()
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public void ASignalStopsTheHostCleanlyWithExitCodeZero(string signal)
     {
         int port = RealRedisFixture.FreePort();
         using var host = HostProcess.Start("--port", port.ToString());
         host.WaitForLog("Ready to accept connections");
-        using (var kill = Process.Start("kill", ["-TERM", host.Id.ToString()])) kill.WaitForExit();
+        using (var kill = Process.Start("kill", ["-" + signal, host.Id.ToString()])) kill.WaitForExit();
         Assert.Equal(0, host.WaitForExit());
-        Assert.Contains("Received SIGTERM scheduling shutdown...", host.Output);
+        Assert.Contains($"Received SIG{signal} scheduling shutdown...", host.Output);
         Assert.Contains("Redis is now ready to exit, bye bye...", host.Output);
     }
 
