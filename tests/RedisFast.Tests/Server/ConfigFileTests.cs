@@ -131,3 +131,22 @@ public sealed class ConfigFileOpenTests
         Assert.Equal($"Fatal error, can't open config file '{missing}': No such file or directory", e.Message);
     }
 }
+
+public sealed class StockRedisConfTests
+{
+    [Fact]
+    public void TheRedisConfShippedWithRedisServerLoadsUnchanged()
+    {
+        // Debian's redis-server package (installed for the differential tests) ships the stock redis.conf here.
+        const string path = "/etc/redis/redis.conf";
+        Assert.True(File.Exists(path), $"{path} is missing: install redis-server (apt-get install -y redis-server)");
+        var config = new ServerConfig();
+        ConfigFile.Load(config.Registry, path, "");
+        Assert.Equal(6379, config.Port);
+        Assert.Equal(["127.0.0.1", "-::1"], config.Bind);
+        Assert.Equal("3600 1 300 100 60 10000", config.Save);
+        Assert.Equal("dump.rdb", config.DbFilename);
+        Assert.Equal("everysec", config.AppendFsync);
+        Assert.Equal("notice", config.LogLevel);
+    }
+}
