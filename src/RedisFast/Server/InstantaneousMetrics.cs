@@ -31,15 +31,17 @@ internal sealed class InstantaneousMetrics
     public double OutputKbps => _output.Mean / 1024;
 
     /// <summary>Cron task: takes a sample when at least 100 ms have passed since the last one.</summary>
-    public void Sample(RedisServer server)
+    public void Sample(RedisServer server) => Sample(server.Stats, Environment.TickCount64);
+
+    /// <summary>Takes a sample of <paramref name="stats"/> at <paramref name="nowMs"/> (monotonic milliseconds) if one is due.</summary>
+    internal void Sample(ServerStats stats, long nowMs)
     {
-        long now = Environment.TickCount64;
-        if (now - _lastSampleMs < PeriodMs) return;
-        _lastSampleMs = now;
+        if (nowMs - _lastSampleMs < PeriodMs) return;
+        _lastSampleMs = nowMs;
         PeakMemory = Math.Max(PeakMemory, GC.GetTotalMemory(false));
-        _ops.Track(server.Stats.CommandsProcessed, now);
-        _input.Track(server.Stats.NetInputBytes, now);
-        _output.Track(server.Stats.NetOutputBytes, now);
+        _ops.Track(stats.CommandsProcessed, nowMs);
+        _input.Track(stats.NetInputBytes, nowMs);
+        _output.Track(stats.NetOutputBytes, nowMs);
     }
 
     /// <summary>CONFIG RESETSTAT clears the samples too.</summary>
