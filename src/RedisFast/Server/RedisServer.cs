@@ -31,6 +31,45 @@ public sealed class RedisServer : IDisposable
         CronTasks.Add(new ActiveExpiry().Run);
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
+        ReplicationId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
+        CronTasks.Add(Metrics.Sample);
+    }
+
+    /// <summary>master_replid of INFO replication: 40 random hex characters.</summary>
+    internal string ReplicationId { get; }
+
+    /// <summary>instantaneous_ops_per_sec and friends, sampled by a cron task.</summary>
+    internal InstantaneousMetrics Metrics { get; } = new();
+
+    /// <summary>
+    /// Writes the final snapshot on SHUTDOWN / SIGTERM when saving applies (set by the persistence code); returns
+    /// false if it failed. Null: nothing to save.
+    /// </summary>
+    internal Func<RedisServer, bool>? FinalSave { get; set; }
+
+    /// <summary>
+    /// Shuts down as Redis does on SIGTERM/SIGINT (server.c sigShutdownHandler, then prepareForShutdown on the loop):
+    /// logs "Received SIGTERM scheduling shutdown...", then on the loop saves if configured, logs and stops.
+    /// Safe from any thread (signal handlers).
+    /// </summary>
+    /// <param name="signalName">"SIGTERM" or "SIGINT"; picks shutdown-on-sigterm or shutdown-on-sigint.</param>
+    public void RequestShutdown(string signalName)
+    {
+        string option = signalName == "SIGINT" ? "shutdown-on-sigint" : "shutdown-on-sigterm";
+        ShutdownFlags flags = ShutdownFlags.None;
+        foreach (string name in (Config.Registry.Find(option)?.Get() ?? "default").Split(' '))
+        {
+            flags |= name switch
+            {
+                "save" => ShutdownFlags.Save,
+                "nosave" => ShutdownFlags.NoSave,
+                "now" => ShutdownFlags.Now,
+                "force" => ShutdownFlags.Force,
+                _ => ShutdownFlags.None,
+            };
+        }
+        Log.Warning($"Received {signalName} scheduling shutdown...");
+        Loop.Schedule(new ShutdownWork(this, flags));
     }
 
     public ServerConfig Config { get; }
@@ -62,28 +101,84 @@ public sealed class RedisServer : IDisposable
     internal IReadOnlyDictionary<long, Client> Clients => _clients;
 
     /// <summary>Binds every configured address and starts accepting.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">An address could not be bound (in use, not local, not an address).</exception>
     public void Start()
     {
-        foreach (string address in Config.Bind)
-        {
-            string host = address.StartsWith('-') ? address[1..] : address; // "-::1": optional address in Redis
-            var endpoint = new IPEndPoint(host == "*" ? IPAddress.Any : IPAddress.Parse(host), Port == 0 ? Config.Port : Port);
-            try
-            {
-                _listeners.Add(new Listener(this, endpoint, Config.TcpBacklog));
-            }
-            catch (System.Net.Sockets.SocketException) when (address.StartsWith('-'))
-            {
-                continue;
-            }
-            if (Port == 0) Port = _listeners[^1].LocalEndPoint.Port;
-        }
+        _listeners.AddRange(BindListeners(Config.Port, out int port));
+        Port = port;
         foreach (Listener listener in _listeners) listener.Start();
         // A sleeping thread of our own rather than a Timer: timer callbacks run on the thread pool, whose workers
         // then spin looking for more work (about 1,700 sched_yield/s each at hz 10, measured with strace), stealing
         // a core from the event loop on a small machine. With inline socket completions the pool stays idle.
         _cronThread = new Thread(CronThreadMain) { IsBackground = true, Name = "redisfast-cron" };
         _cronThread.Start();
+    }
+
+    /// <summary>
+    /// Binds a listener per configured address (Redis's listenToPort): "*" and "::*" are the wildcards, a leading
+    /// "-" marks an address that may be unavailable. All or nothing: on failure nothing stays bound.
+    /// </summary>
+    private List<Listener> BindListeners(int configuredPort, out int boundPort)
+    {
+        var listeners = new List<Listener>();
+        boundPort = configuredPort;
+        try
+        {
+            foreach (string address in Config.Bind)
+            {
+                bool optional = address.StartsWith('-');
+                string host = optional ? address[1..] : address;
+                IPAddress? ip = host switch
+                {
+                    "*" => IPAddress.Any,
+                    "::*" => IPAddress.IPv6Any,
+                    _ => IPAddress.TryParse(host, out IPAddress? parsed) ? parsed : null,
+                };
+                try
+                {
+                    if (ip is null) throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.AddressNotAvailable);
+                    // Port 0 picks a free port for the first address; the others then share it.
+                    listeners.Add(new Listener(this, new IPEndPoint(ip, boundPort), Config.TcpBacklog));
+                }
+                catch (System.Net.Sockets.SocketException) when (optional)
+                {
+                    continue;
+                }
+                if (boundPort == 0) boundPort = listeners[^1].LocalEndPoint.Port;
+            }
+        }
+        catch
+        {
+            foreach (Listener listener in listeners) listener.Dispose();
+            throw;
+        }
+        return listeners;
+    }
+
+    /// <summary>
+    /// CONFIG SET port/bind (config.c updatePort, applyBind): closes the listeners and binds the configured
+    /// addresses and port. On failure nothing is bound; the caller restores the old values and calls it again.
+    /// </summary>
+    /// <returns>False when an address could not be bound.</returns>
+    internal bool TryRebind()
+    {
+        foreach (Listener listener in _listeners) listener.Dispose();
+        _listeners.Clear();
+        List<Listener> fresh;
+        try
+        {
+            // Port 0 (tests) asked for any free port at start: keep the one we got.
+            fresh = BindListeners(Config.Port == 0 ? Port : Config.Port, out int port);
+            Port = port;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Log.Warning($"Failed to bind: {e.Message}");
+            return false;
+        }
+        _listeners.AddRange(fresh);
+        foreach (Listener listener in _listeners) listener.Start();
+        return true;
     }
 
     internal bool RegisterClient(Client client)
@@ -105,6 +200,7 @@ public sealed class RedisServer : IDisposable
     {
         while (Volatile.Read(ref _stopping) == 0)
         {
+            // CONFIG SET hz takes effect at the next tick, as in Redis (serverCron reads server.hz each run).
             Thread.Sleep(Math.Max(1, 1000 / Math.Clamp(Config.Hz, 1, 500)));
             Loop.Schedule(_cron);
         }
@@ -144,6 +240,15 @@ public sealed class RedisServer : IDisposable
     private sealed class CronWork(RedisServer server) : ILoopWork
     {
         public void Run() => server.Cron();
+    }
+
+    private sealed class ShutdownWork(RedisServer server, ShutdownFlags flags) : ILoopWork
+    {
+        public void Run()
+        {
+            // A failed final save without FORCE keeps the server running, as in Redis (it logs why).
+            ServerCommands.PrepareForShutdown(server, flags, out _);
+        }
     }
 
     private sealed class StopWork(RedisServer server) : ILoopWork

@@ -48,4 +48,16 @@ public sealed class ServerConfig
 
     /// <summary>Not a Redis directive: how socket completions reach the event loop (loop-mode inline|dedicated).</summary>
     public LoopMode LoopMode { get; set; } = LoopMode.Inline;
+
+    /// <summary>Absolute path of the config file the server was started with, or "" (INFO config_file, CONFIG REWRITE).</summary>
+    public string ConfigFile { get; set; } = "";
+
+    private ConfigRegistry? _registry;
+
+    /// <summary>
+    /// This configuration's parameters under Redis's names and aliases: the config file parser and CONFIG GET/SET
+    /// read and write the properties above through it. Created on first use and kept with the config, so values of
+    /// parameters that have no property here (set from a file before the server starts) survive into CONFIG GET.
+    /// </summary>
+    public ConfigRegistry Registry => _registry ??= new ConfigRegistry(this);
 }

@@ -1,0 +1,39 @@
+using System.Text;
+using RedisFast.Networking;
+using RedisFast.Server;
+
+namespace RedisFast.Tests.Commands;
+
+public sealed class ServerInfoTests
+{
+    [Fact]
+    public void InfoIsAVerbatimStringInResp3AndABulkStringInResp2()
+    {
+        using var server = new RedisServer(new ServerConfig { Port = 0, LogLevel = "warning" });
+        var connection = new Connection(server, null);
+        string resp2 = Encoding.ASCII.GetString(connection.ExecuteDetachedWithReply("*2\r\n$4\r\nINFO\r\n$7\r\ncluster\r\n"u8));
+        Assert.Equal("$30\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n", resp2);
+        connection.Client.Reply.Protocol = 3;
+        string resp3 = Encoding.ASCII.GetString(connection.ExecuteDetachedWithReply("*2\r\n$4\r\nINFO\r\n$7\r\ncluster\r\n"u8));
+        Assert.Equal("=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n", resp3);
+    }
+
+    [Fact]
+    public void ConfigGetIsAMapInResp3()
+    {
+        using var server = new RedisServer(new ServerConfig { Port = 0, LogLevel = "warning" });
+        var connection = new Connection(server, null) { Client = { Reply = { Protocol = 3 } } };
+        string reply = Encoding.ASCII.GetString(connection.ExecuteDetachedWithReply("*3\r\n$6\r\nCONFIG\r\n$3\r\nGET\r\n$10\r\nmaxclients\r\n"u8));
+        Assert.Equal("%1\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n", reply);
+    }
+
+    [Fact]
+    public void KeyspaceLineCountsKeysAndKeysWithAnExpiry()
+    {
+        using var server = new RedisServer(new ServerConfig { Port = 0, LogLevel = "warning" });
+        var connection = new Connection(server, null);
+        connection.ExecuteDetachedWithReply("*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n"u8);
+        string reply = Encoding.ASCII.GetString(connection.ExecuteDetachedWithReply("*2\r\n$4\r\nINFO\r\n$8\r\nkeyspace\r\n"u8));
+        Assert.Equal("$44\r\n# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n\r\n", reply);
+    }
+}
