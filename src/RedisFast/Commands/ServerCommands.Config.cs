@@ -66,6 +66,7 @@ internal static partial class ServerCommands
     {
         RedisServer server = c.Server;
         server.Stats.Reset();
+        server.Errors.Reset();
         server.Keyspace.Stats.Reset();
         server.Metrics.Reset();
         foreach (CommandDefinition command in server.Commands.All)

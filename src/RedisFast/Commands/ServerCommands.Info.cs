@@ -52,13 +52,17 @@ internal static partial class ServerCommands
         if (all || sections.Contains("cpu")) WriteCpu(info.Section("CPU"));
         if (all || sections.Contains("module_list") || sections.Contains("modules")) info.Section("Modules");
         if (all || sections.Contains("commandstats")) WriteCommandStats(info.Section("Commandstats"), server);
-        // Errorstats per error code needs a hook in the reply writer that does not exist yet: the section is empty.
-        if (all || sections.Contains("errorstats")) info.Section("Errorstats");
+        if (all || sections.Contains("errorstats")) WriteErrorStats(info.Section("Errorstats"), server);
         // No latency histograms are kept: the section is empty.
         if (all || sections.Contains("latencystats")) info.Section("Latencystats");
         if (all || sections.Contains("cluster")) info.Section("Cluster").Field("cluster_enabled", 0);
         if (all || sections.Contains("keyspace")) WriteKeyspace(info.Section("Keyspace"), server);
         return info.ToString();
+    }
+
+    private static void WriteErrorStats(InfoWriter w, RedisServer server)
+    {
+        foreach ((string code, long count) in server.Errors.Snapshot()) w.Field("errorstat_" + code, "count=" + count);
     }
 
     private static void WriteServer(InfoWriter w, RedisServer server)
@@ -282,8 +286,7 @@ internal static partial class ServerCommands
             .Field("tracking_total_items", 0)
             .Field("tracking_total_prefixes", 0)
             .Field("unexpected_error_replies", 0)
-            // Rejected calls (unknown command, arity) count as error replies in Redis too.
-            .Field("total_error_replies", failed + s.RejectedCalls)
+            .Field("total_error_replies", server.Errors.Total)
             .Field("dump_payload_sanitizations", 0)
             .Field("total_reads_processed", 0)
             .Field("total_writes_processed", 0)

@@ -63,7 +63,7 @@ internal sealed partial class Connection : ILoopWork
         LocalAddress = socket?.LocalEndPoint?.ToString() ?? "?:0";
         Fd = socket is null ? -1 : (long)socket.Handle;
         Output = new OutputBuffer(_pool);
-        Client = new Client(server, this, _args, new ReplyWriter(Output));
+        Client = new Client(server, this, _args, new ReplyWriter(Output, server.Errors));
     }
 
     public Client Client { get; }

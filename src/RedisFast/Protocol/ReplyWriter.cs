@@ -13,8 +13,14 @@ namespace RedisFast.Protocol;
 internal sealed class ReplyWriter
 {
     private readonly OutputBuffer _out;
+    private readonly Server.ErrorStats? _errors;
 
-    public ReplyWriter(OutputBuffer output) => _out = output;
+    /// <param name="errors">Server-wide error counters (INFO errorstats), or null.</param>
+    public ReplyWriter(OutputBuffer output, Server.ErrorStats? errors = null)
+    {
+        _out = output;
+        _errors = errors;
+    }
 
     /// <summary>2 or 3, as set by HELLO.</summary>
     public int Protocol { get; set; } = 2;
@@ -55,6 +61,7 @@ internal sealed class ReplyWriter
     public void WriteError(ReadOnlySpan<byte> message)
     {
         ErrorCount++;
+        _errors?.Count(message);
         Span<byte> span = _out.GetSpan(message.Length + 3);
         span[0] = (byte)'-';
         message.CopyTo(span[1..]);

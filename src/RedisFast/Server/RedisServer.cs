@@ -78,6 +78,9 @@ public sealed class RedisServer : IDisposable
 
     public ServerStats Stats { get; } = new();
 
+    /// <summary>Error replies by code (INFO errorstats).</summary>
+    public ErrorStats Errors { get; } = new();
+
     /// <summary>The port of the first listener (the chosen one when configured as 0).</summary>
     public int Port { get; private set; }
 

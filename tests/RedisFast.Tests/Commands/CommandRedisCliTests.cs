@@ -14,6 +14,14 @@ public sealed class CommandRedisCliTests(DifferentialFixture f)
         Assert.Equal("OK\nhello\n\nOK\ncli\nOK\nPONG\n", output);
     }
 
+    [Fact]
+    public void RedisCliPrintsInfoServer()
+    {
+        string output = RunCli(f.Fast.Port, "info server\n");
+        Assert.StartsWith("# Server\r\nredis_version:7.0.15\r\n", output); // raw output: INFO lines end in CRLF, as from Redis
+        Assert.Contains($"tcp_port:{f.Fast.Port}\r\n", output);
+    }
+
     [Theory]
     [InlineData("--no-raw", "COMMAND", "DOCS", "get")]
     [InlineData("--no-raw", "COMMAND", "DOCS", "client|list")]
