@@ -79,12 +79,13 @@ internal static partial class SortedSetCommands
             reply.WriteBulk(c.Args[keyArg]);
             reply.WriteArrayHeader(popped);
         }
+        ZIterator it = set.AtRank(max ? length - 1 : 0);
         for (long k = 0; k < popped; k++)
         {
-            ZIterator it = set.AtRank(max ? set.Count - 1 : 0);
             if (nested) reply.WriteArrayHeader(2);
             reply.WriteBulk(it.Member);
             reply.WriteDouble(it.Score);
+            Step(ref it, max);
         }
         if (max) set.DeleteRangeByRank(length - popped, length - 1);
         else set.DeleteRangeByRank(0, popped - 1);
@@ -212,8 +213,8 @@ internal static partial class SortedSetCommands
         long size = set.Count;
         if (count >= size)
         {
-            // CASE 2: the whole set, in order (genericZrangebyrankCommand).
-            WriteRange(c, set.AtRank(0), size, reverse: false, withScores);
+            // CASE 2: the whole set, highest first (genericZrangebyscoreCommand over -inf..+inf, reversed).
+            WriteRange(c, set.AtRank(size - 1), size, reverse: true, withScores);
             return;
         }
         // CASE 3/4: distinct picks. A partial Fisher-Yates over ranks picks count distinct ones; the ranks are

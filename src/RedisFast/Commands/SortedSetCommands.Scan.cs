@@ -70,8 +70,24 @@ internal static partial class SortedSetCommands
         {
             if (usePattern && !GlobMatcher.IsMatch(c.Args[patternArg], it.Member)) continue;
             reply.WriteBulk(it.Member);
-            int n = DoubleFormatter.FormatG17(it.Score, text);
+            int n = FormatScanScore(it.Score, set.IsListpack, text);
             reply.WriteBulk(text[..n]);
         }
+    }
+
+    /// <summary>
+    /// The score text ZSCAN returns: a listpack hands back the entry it stored, which d2string wrote as an
+    /// integer when the value is integral within ±LLONG_MAX/2 (util.h double2ll) and in %.17g otherwise; a
+    /// skiplist formats its double with ld2string, which prints like %.17g.
+    /// </summary>
+    private static int FormatScanScore(double score, bool listpack, Span<byte> text)
+    {
+        const double Limit = long.MaxValue / 2;
+        if (listpack && score >= -Limit && score <= Limit && score == Math.Truncate(score))
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((long)score, text, out int written);
+            return written;
+        }
+        return DoubleFormatter.FormatG17(score, text);
     }
 }

@@ -101,6 +101,9 @@ internal sealed partial class RedisSortedSet
 
     private void LpInsert(double score, byte[] member)
     {
+        // A listpack keeps a score as text (d2string) that an integral value turns into an integer entry, so
+        // -0 comes back as 0; a skiplist keeps the double and its sign (t_zset.c zzlInsertAt).
+        if (score == 0) score = 0;
         int pos = LpInsertPosition(score, member);
         if (_lpCount == _lpMembers!.Length)
         {
