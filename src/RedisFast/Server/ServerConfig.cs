@@ -46,6 +46,12 @@ public sealed class ServerConfig
     public long MaxMemory { get; set; }
     public string MaxMemoryPolicy { get; set; } = "noeviction";
 
+    /// <summary>zset-max-listpack-entries: a sorted set with more elements uses the skiplist encoding.</summary>
+    public int ZsetMaxListpackEntries { get; set; } = 128;
+
+    /// <summary>zset-max-listpack-value: a sorted set with a longer member uses the skiplist encoding.</summary>
+    public int ZsetMaxListpackValue { get; set; } = 64;
+
     /// <summary>Not a Redis directive: how socket completions reach the event loop (loop-mode inline|dedicated).</summary>
     public LoopMode LoopMode { get; set; } = LoopMode.Inline;
 

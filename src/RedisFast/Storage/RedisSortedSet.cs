@@ -1,0 +1,317 @@
+using RedisFast.Commands;
+
+namespace RedisFast.Storage;
+
+/// <summary>
+/// A sorted set value (Redis 7.0's t_zset.c). Two encodings, as Redis: "listpack", a pair of arrays sorted by
+/// (score, member bytes) for small sets (lookups are linear scans, as in a listpack, but over at most
+/// zset-max-listpack-entries elements), and "skiplist", a <see cref="ZSkipList"/> plus a member→score
+/// dictionary, for large ones. A set converts to skiplist when it passes zset-max-listpack-entries entries or
+/// gets a member longer than zset-max-listpack-value bytes; it goes back only where Redis does (store commands,
+/// <see cref="ConvertToListpackIfNeeded"/>). Owned by the event loop.
+/// </summary>
+internal sealed partial class RedisSortedSet
+{
+    // zsetAdd flags (server.h ZADD_IN_* / ZADD_OUT_*).
+    public const int InIncr = 1, InNx = 2, InXx = 4, InGt = 8, InLt = 16;
+    public const int OutNop = 1, OutNan = 2, OutAdded = 4, OutUpdated = 8;
+
+    private byte[][]? _lpMembers;
+    private double[]? _lpScores;
+    private int _lpCount;
+
+    private ZSkipList? _zsl;
+    private Dictionary<byte[], double>? _dict;
+    private Dictionary<byte[], double>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+
+    private RedisSortedSet()
+    {
+    }
+
+    /// <summary>
+    /// zsetTypeCreate: a listpack when <paramref name="sizeHint"/> elements with members up to
+    /// <paramref name="maxMemberLength"/> bytes fit the thresholds, a skiplist otherwise.
+    /// </summary>
+    public static RedisSortedSet Create(long sizeHint, long maxMemberLength, int maxEntries, int maxValue)
+    {
+        var set = new RedisSortedSet();
+        if (sizeHint <= maxEntries && maxMemberLength <= maxValue)
+        {
+            int capacity = (int)Math.Clamp(sizeHint, 1, Math.Max(maxEntries, 1));
+            set._lpMembers = new byte[capacity][];
+            set._lpScores = new double[capacity];
+        }
+        else
+        {
+            set.InitSkipList((int)Math.Min(sizeHint, 1 << 20));
+        }
+        return set;
+    }
+
+    private void InitSkipList(int capacity)
+    {
+        _zsl = new ZSkipList();
+        _dict = new Dictionary<byte[], double>(capacity, ByteArrayComparer.Instance);
+        _lookup = _dict.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>Whether the set is in the compact (listpack) encoding.</summary>
+    public bool IsListpack => _zsl is null;
+
+    /// <summary>The OBJECT ENCODING name.</summary>
+    public string EncodingName => IsListpack ? "listpack" : "skiplist";
+
+    /// <summary>ZCARD.</summary>
+    public int Count => _zsl is null ? _lpCount : _zsl.Count;
+
+    /// <summary>The score of <paramref name="member"/>, if present.</summary>
+    public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
+    {
+        if (_zsl is not null) return _lookup.TryGetValue(member, out score);
+        int i = LpFind(member);
+        score = i >= 0 ? _lpScores![i] : 0;
+        return i >= 0;
+    }
+
+    private int LpFind(ReadOnlySpan<byte> member)
+    {
+        byte[][] members = _lpMembers!;
+        for (int i = 0; i < _lpCount; i++)
+        {
+            if (members[i].AsSpan().SequenceEqual(member)) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The listpack position where (score, member) goes: after every element ordered before it.</summary>
+    private int LpInsertPosition(double score, ReadOnlySpan<byte> member)
+    {
+        int lo = 0, hi = _lpCount;
+        double[] scores = _lpScores!;
+        byte[][] members = _lpMembers!;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            double s = scores[mid];
+            if (s < score || (s == score && members[mid].AsSpan().SequenceCompareTo(member) < 0)) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private void LpInsert(double score, byte[] member)
+    {
+        // A listpack keeps a score as text (d2string) that an integral value turns into an integer entry, so
+        // -0 comes back as 0; a skiplist keeps the double and its sign (t_zset.c zzlInsertAt).
+        if (score == 0) score = 0;
+        int pos = LpInsertPosition(score, member);
+        if (_lpCount == _lpMembers!.Length)
+        {
+            int capacity = Math.Max(4, _lpCount * 2);
+            Array.Resize(ref _lpMembers, capacity);
+            Array.Resize(ref _lpScores, capacity);
+        }
+        if (pos < _lpCount)
+        {
+            Array.Copy(_lpMembers, pos, _lpMembers, pos + 1, _lpCount - pos);
+            Array.Copy(_lpScores!, pos, _lpScores!, pos + 1, _lpCount - pos);
+        }
+        _lpMembers[pos] = member;
+        _lpScores![pos] = score;
+        _lpCount++;
+    }
+
+    private void LpDeleteRange(int start, int count)
+    {
+        int tail = _lpCount - start - count;
+        if (tail > 0)
+        {
+            Array.Copy(_lpMembers!, start + count, _lpMembers!, start, tail);
+            Array.Copy(_lpScores!, start + count, _lpScores!, start, tail);
+        }
+        Array.Clear(_lpMembers!, _lpCount - count, count);
+        _lpCount -= count;
+    }
+
+    /// <summary>
+    /// zsetAdd: adds or updates one member under the ZADD flags (<see cref="InIncr"/>...). Returns false only when
+    /// the resulting score is NaN (<paramref name="outFlags"/> has <see cref="OutNan"/>); otherwise
+    /// <paramref name="outFlags"/> tells whether the member was added, updated or left alone, and
+    /// <paramref name="newScore"/> is the member's score after the call when something was processed.
+    /// </summary>
+    public bool Add(ReadOnlySpan<byte> member, double score, int inFlags, out int outFlags, out double newScore,
+        int maxEntries, int maxValue)
+    {
+        bool incr = (inFlags & InIncr) != 0, nx = (inFlags & InNx) != 0, xx = (inFlags & InXx) != 0;
+        bool gt = (inFlags & InGt) != 0, lt = (inFlags & InLt) != 0;
+        outFlags = 0;
+        newScore = score;
+        if (double.IsNaN(score))
+        {
+            outFlags = OutNan;
+            return false;
+        }
+        if (TryGetScore(member, out double current))
+        {
+            if (nx)
+            {
+                outFlags = OutNop;
+                return true;
+            }
+            if (incr)
+            {
+                score += current;
+                if (double.IsNaN(score))
+                {
+                    outFlags = OutNan;
+                    return false;
+                }
+            }
+            if ((lt && score >= current) || (gt && score <= current))
+            {
+                outFlags = OutNop;
+                return true;
+            }
+            newScore = score;
+            // Redis compares with != so -0.0 over 0.0 keeps the stored 0 (t_zset.c zsetAdd).
+            if (score != current)
+            {
+                UpdateScore(member, current, score);
+                outFlags = OutUpdated;
+            }
+            return true;
+        }
+        if (xx)
+        {
+            outFlags = OutNop;
+            return true;
+        }
+        Insert(member.ToArray(), score, maxEntries, maxValue);
+        outFlags = OutAdded;
+        return true;
+    }
+
+    /// <summary>Adds a member known to be absent, converting to a skiplist first when the thresholds say so.</summary>
+    public void Insert(byte[] member, double score, int maxEntries, int maxValue)
+    {
+        if (_zsl is null)
+        {
+            if (_lpCount + 1 > maxEntries || member.Length > maxValue) ConvertToSkipList(_lpCount + 1);
+            else
+            {
+                LpInsert(score, member);
+                return;
+            }
+        }
+        _zsl!.Insert(score, member);
+        _dict!.Add(member, score);
+    }
+
+    private void UpdateScore(ReadOnlySpan<byte> member, double current, double score)
+    {
+        if (_zsl is null)
+        {
+            int i = LpFind(member);
+            byte[] stored = _lpMembers![i];
+            LpDeleteRange(i, 1);
+            LpInsert(score, stored);
+            return;
+        }
+        _zsl.UpdateScore(current, member, score);
+        _lookup[member] = score;
+    }
+
+    /// <summary>zsetRemoveFromSkiplist / zzlDeleteRangeByRank of one member: false when absent.</summary>
+    public bool Remove(ReadOnlySpan<byte> member)
+    {
+        if (_zsl is null)
+        {
+            int i = LpFind(member);
+            if (i < 0) return false;
+            LpDeleteRange(i, 1);
+            return true;
+        }
+        if (!_lookup.Remove(member, out _, out double score)) return false;
+        _zsl.Delete(score, member);
+        return true;
+    }
+
+    /// <summary>zsetRank: the 0-based rank of <paramref name="member"/> (from the top when reversed), or -1.</summary>
+    public long Rank(ReadOnlySpan<byte> member, bool reverse)
+    {
+        long rank;
+        if (_zsl is null)
+        {
+            rank = LpFind(member);
+            if (rank < 0) return -1;
+        }
+        else
+        {
+            if (!_lookup.TryGetValue(member, out double score)) return -1;
+            rank = _zsl.GetRank(score, member) - 1;
+        }
+        return reverse ? Count - 1 - rank : rank;
+    }
+
+    /// <summary>zsetConvert to skiplist.</summary>
+    public void ConvertToSkipList(int capacityHint)
+    {
+        if (_zsl is not null) return;
+        byte[][] members = _lpMembers!;
+        double[] scores = _lpScores!;
+        int count = _lpCount;
+        InitSkipList(Math.Max(capacityHint, count));
+        for (int i = 0; i < count; i++)
+        {
+            _zsl!.Insert(scores[i], members[i]);
+            _dict!.Add(members[i], scores[i]);
+        }
+        _lpMembers = null;
+        _lpScores = null;
+        _lpCount = 0;
+    }
+
+    /// <summary>
+    /// zsetConvertToListpackIfNeeded: a skiplist set small enough for the listpack thresholds goes back to a
+    /// listpack (store commands do this for their destination).
+    /// </summary>
+    public void ConvertToListpackIfNeeded(long maxMemberLength, int maxEntries, int maxValue)
+    {
+        if (_zsl is null || _zsl.Count > maxEntries || maxMemberLength > maxValue) return;
+        int count = _zsl.Count;
+        var members = new byte[Math.Max(count, 1)][];
+        var scores = new double[Math.Max(count, 1)];
+        int i = 0;
+        for (ZSkipListNode? x = _zsl.First; x is not null; x = x.Levels[0].Forward, i++)
+        {
+            members[i] = x.Member;
+            scores[i] = x.Score;
+        }
+        _zsl = null;
+        _dict = null;
+        _lookup = default;
+        _lpMembers = members;
+        _lpScores = scores;
+        _lpCount = count;
+    }
+
+    /// <summary>An independent copy (COPY); member arrays are immutable once stored, so they are shared.</summary>
+    public RedisSortedSet Clone()
+    {
+        var copy = new RedisSortedSet();
+        if (_zsl is null)
+        {
+            copy._lpMembers = (byte[][])_lpMembers!.Clone();
+            copy._lpScores = (double[])_lpScores!.Clone();
+            copy._lpCount = _lpCount;
+            return copy;
+        }
+        copy.InitSkipList(_zsl.Count);
+        for (ZSkipListNode? x = _zsl.First; x is not null; x = x.Levels[0].Forward)
+        {
+            copy._zsl!.Insert(x.Score, x.Member);
+            copy._dict!.Add(x.Member, x.Score);
+        }
+        return copy;
+    }
+}
