@@ -266,11 +266,13 @@ public sealed partial class ConfigRegistry
 
         UInt("hash-max-listpack-entries", "hash-max-ziplist-entries", None, NumericFormat.Integer, 0, LongMax, 512);
         UInt("set-max-intset-entries", null, None, NumericFormat.Integer, 0, LongMax, 512);
-        UInt("zset-max-listpack-entries", "zset-max-ziplist-entries", None, NumericFormat.Integer, 0, LongMax, 128);
+        UInt("zset-max-listpack-entries", "zset-max-ziplist-entries", None, NumericFormat.Integer, 0, LongMax, 128,
+            () => c.ZsetMaxListpackEntries, v => c.ZsetMaxListpackEntries = (int)Math.Min(v, int.MaxValue));
         UInt("active-defrag-ignore-bytes", null, None, NumericFormat.Memory, 1, LongMax, 100L << 20);
         UInt("hash-max-listpack-value", "hash-max-ziplist-value", None, NumericFormat.Memory, 0, LongMax, 64);
         UInt("stream-node-max-bytes", null, None, NumericFormat.Memory, 0, LongMax, 4096);
-        UInt("zset-max-listpack-value", "zset-max-ziplist-value", None, NumericFormat.Memory, 0, LongMax, 64);
+        UInt("zset-max-listpack-value", "zset-max-ziplist-value", None, NumericFormat.Memory, 0, LongMax, 64,
+            () => c.ZsetMaxListpackValue, v => c.ZsetMaxListpackValue = (int)Math.Min(v, int.MaxValue));
         UInt("hll-sparse-max-bytes", null, None, NumericFormat.Memory, 0, LongMax, 3000);
         UInt("tracking-table-max-keys", null, None, NumericFormat.Integer, 0, LongMax, 1000000);
         UInt("client-query-buffer-limit", null, None, NumericFormat.Memory, 1024 * 1024, LongMax, 1024L * 1024 * 1024,
