@@ -57,6 +57,17 @@ internal sealed class EventLoop : IDisposable
     /// <summary>Hands <paramref name="work"/> to the loop from any thread.</summary>
     public void Schedule(ILoopWork work)
     {
+        if (_mode == LoopMode.Inline && Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        {
+            // The loop is idle: run the work right here, skipping the queue (the common case: one completion at a time).
+            OwnerThreadId = Environment.CurrentManagedThreadId;
+            RunOne(work);
+            Drain();
+            OwnerThreadId = 0;
+            Interlocked.Exchange(ref _running, 0);
+            if (!_ready.IsEmpty) RunInline();
+            return;
+        }
         _ready.Enqueue(work);
         if (_mode == LoopMode.Inline)
         {
@@ -83,19 +94,21 @@ internal sealed class EventLoop : IDisposable
 
     private void Drain()
     {
-        while (_ready.TryDequeue(out ILoopWork? work))
-        {
-            try
-            {
-                work.Run();
-            }
-            catch (Exception ex)
-            {
-                // A bug in one connection's processing must not take the loop down.
-                Trace.TraceError($"event loop: {ex}");
-            }
-        }
+        while (_ready.TryDequeue(out ILoopWork? work)) RunOne(work);
         _onIdle();
+    }
+
+    private static void RunOne(ILoopWork work)
+    {
+        try
+        {
+            work.Run();
+        }
+        catch (Exception ex)
+        {
+            // A bug in one connection's processing must not take the loop down.
+            Trace.TraceError($"event loop: {ex}");
+        }
     }
 
     private void DedicatedMain()
