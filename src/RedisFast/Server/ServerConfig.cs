@@ -46,6 +46,15 @@ public sealed class ServerConfig
     public long MaxMemory { get; set; }
     public string MaxMemoryPolicy { get; set; } = "noeviction";
 
+    /// <summary>hash-max-listpack-entries: a hash with more fields than this is a hashtable.</summary>
+    public int HashMaxListpackEntries { get; set; } = 128;
+
+    /// <summary>hash-max-listpack-value: a hash with a field or value longer than this (bytes) is a hashtable.</summary>
+    public int HashMaxListpackValue { get; set; } = 64;
+
+    /// <summary>set-max-intset-entries: an integer set with more members than this is a hashtable.</summary>
+    public int SetMaxIntsetEntries { get; set; } = 512;
+
     /// <summary>Not a Redis directive: how socket completions reach the event loop (loop-mode inline|dedicated).</summary>
     public LoopMode LoopMode { get; set; } = LoopMode.Inline;
 }
