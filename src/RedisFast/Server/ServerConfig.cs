@@ -46,8 +46,12 @@ public sealed class ServerConfig
     public long MaxMemory { get; set; }
     public string MaxMemoryPolicy { get; set; } = "noeviction";
 
-    /// <summary>hash-max-listpack-entries: a hash with more fields than this is a hashtable.</summary>
-    public int HashMaxListpackEntries { get; set; } = 128;
+    /// <summary>
+    /// hash-max-listpack-entries: a hash with more fields than this is a hashtable. 512 is Redis 7.0's compiled-in
+    /// default (config.c), which is what redis-server started without a config file uses; the sample redis.conf
+    /// sets 128.
+    /// </summary>
+    public int HashMaxListpackEntries { get; set; } = 512;
 
     /// <summary>hash-max-listpack-value: a hash with a field or value longer than this (bytes) is a hashtable.</summary>
     public int HashMaxListpackValue { get; set; } = 64;
