@@ -14,6 +14,8 @@ internal static class CommandTable
         StringCommands.Register(table);
         KeyCommands.Register(table);
         SortedSetCommands.Register(table);
+        HashCommands.Register(table);
+        SetCommands.Register(table);
         CommandCommand.Register(table);
         return table;
     }

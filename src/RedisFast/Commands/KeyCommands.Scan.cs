@@ -63,40 +63,8 @@ internal static partial class KeyCommands
             c.Reply.WriteError("ERR invalid cursor"u8);
             return;
         }
-        long count = 10;
-        int patternArg = 0, typeArg = 0;
-        for (int i = 2; i < c.Argc; i += 2)
-        {
-            ReadOnlySpan<byte> option = c.Args[i];
-            bool hasValue = i + 1 < c.Argc;
-            if (hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "count"u8))
-            {
-                if (!NumberParser.TryParseInt64(c.Args[i + 1], out count))
-                {
-                    c.Reply.WriteError(Errors.NotInteger);
-                    return;
-                }
-                if (count < 1)
-                {
-                    c.Reply.WriteError(Errors.Syntax);
-                    return;
-                }
-            }
-            else if (hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "match"u8))
-            {
-                patternArg = i + 1;
-            }
-            else if (hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "type"u8))
-            {
-                typeArg = i + 1;
-            }
-            else
-            {
-                c.Reply.WriteError(Errors.Syntax);
-                return;
-            }
-        }
-        bool usePattern = patternArg != 0 && !(c.Args.LengthOf(patternArg) == 1 && c.Args[patternArg][0] == '*');
+        if (!TryParseScanOptions(c, 2, allowType: true, out long count, out int patternArg, out int typeArg)) return;
+        bool usePattern = patternArg != 0;
 
         Database db = c.Db;
         KeyTable table = db.Table;
@@ -155,9 +123,7 @@ internal static partial class KeyCommands
             }
 
             c.Reply.WriteArrayHeader(2);
-            Span<byte> digits = stackalloc byte[20];
-            System.Buffers.Text.Utf8Formatter.TryFormat(next, digits, out int length);
-            c.Reply.WriteBulk(digits[..length]);
+            WriteScanCursor(c, next);
             c.Reply.WriteArrayHeader(kept);
             for (int n = 0; n < kept; n++) c.Reply.WriteBulk(keys[n]);
         }
@@ -165,6 +131,60 @@ internal static partial class KeyCommands
         {
             ArrayPool<byte[]?>.Shared.Return(keys, clearArray: true);
         }
+    }
+
+    /// <summary>
+    /// The options of SCAN, HSCAN, SSCAN and ZSCAN from argument <paramref name="start"/> on (db.c
+    /// scanGenericCommand): COUNT n (an integer ≥ 1), MATCH pattern, and TYPE type only when
+    /// <paramref name="allowType"/> (the keyspace SCAN); a later option of the same name wins. Replies the error and
+    /// returns false on a bad option. <paramref name="patternArg"/> is 0 when MATCH is absent or is "*" (match all).
+    /// </summary>
+    internal static bool TryParseScanOptions(Client c, int start, bool allowType, out long count, out int patternArg, out int typeArg)
+    {
+        count = 10;
+        patternArg = 0;
+        typeArg = 0;
+        for (int i = start; i < c.Argc; i += 2)
+        {
+            ReadOnlySpan<byte> option = c.Args[i];
+            bool hasValue = i + 1 < c.Argc;
+            if (hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "count"u8))
+            {
+                if (!NumberParser.TryParseInt64(c.Args[i + 1], out count))
+                {
+                    c.Reply.WriteError(Errors.NotInteger);
+                    return false;
+                }
+                if (count < 1)
+                {
+                    c.Reply.WriteError(Errors.Syntax);
+                    return false;
+                }
+            }
+            else if (hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "match"u8))
+            {
+                patternArg = i + 1;
+            }
+            else if (allowType && hasValue && System.Text.Ascii.EqualsIgnoreCase(option, "type"u8))
+            {
+                typeArg = i + 1;
+            }
+            else
+            {
+                c.Reply.WriteError(Errors.Syntax);
+                return false;
+            }
+        }
+        if (patternArg != 0 && c.Args.LengthOf(patternArg) == 1 && c.Args[patternArg][0] == '*') patternArg = 0;
+        return true;
+    }
+
+    /// <summary>Writes a SCAN-family cursor as the bulk string Redis replies with.</summary>
+    internal static void WriteScanCursor(Client c, ulong cursor)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        System.Buffers.Text.Utf8Formatter.TryFormat(cursor, digits, out int length);
+        c.Reply.WriteBulk(digits[..length]);
     }
 
     private static void GrowKeys(ref byte[]?[] array)

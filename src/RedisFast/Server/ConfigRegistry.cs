@@ -264,12 +264,15 @@ public sealed partial class ConfigRegistry
         UInt("maxmemory", null, None, NumericFormat.Memory, 0, ULongLongMax, 0, () => c.MaxMemory, v => c.MaxMemory = v);
         UInt("cluster-link-sendbuf-limit", null, None, NumericFormat.Memory, 0, ULongLongMax, 0);
 
-        UInt("hash-max-listpack-entries", "hash-max-ziplist-entries", None, NumericFormat.Integer, 0, LongMax, 512);
-        UInt("set-max-intset-entries", null, None, NumericFormat.Integer, 0, LongMax, 512);
+        UInt("hash-max-listpack-entries", "hash-max-ziplist-entries", None, NumericFormat.Integer, 0, LongMax, 512,
+            () => c.HashMaxListpackEntries, v => c.HashMaxListpackEntries = (int)Math.Min(v, int.MaxValue));
+        UInt("set-max-intset-entries", null, None, NumericFormat.Integer, 0, LongMax, 512,
+            () => c.SetMaxIntsetEntries, v => c.SetMaxIntsetEntries = (int)Math.Min(v, int.MaxValue));
         UInt("zset-max-listpack-entries", "zset-max-ziplist-entries", None, NumericFormat.Integer, 0, LongMax, 128,
             () => c.ZsetMaxListpackEntries, v => c.ZsetMaxListpackEntries = (int)Math.Min(v, int.MaxValue));
         UInt("active-defrag-ignore-bytes", null, None, NumericFormat.Memory, 1, LongMax, 100L << 20);
-        UInt("hash-max-listpack-value", "hash-max-ziplist-value", None, NumericFormat.Memory, 0, LongMax, 64);
+        UInt("hash-max-listpack-value", "hash-max-ziplist-value", None, NumericFormat.Memory, 0, LongMax, 64,
+            () => c.HashMaxListpackValue, v => c.HashMaxListpackValue = (int)Math.Min(v, int.MaxValue));
         UInt("stream-node-max-bytes", null, None, NumericFormat.Memory, 0, LongMax, 4096);
         UInt("zset-max-listpack-value", "zset-max-ziplist-value", None, NumericFormat.Memory, 0, LongMax, 64,
             () => c.ZsetMaxListpackValue, v => c.ZsetMaxListpackValue = (int)Math.Min(v, int.MaxValue));

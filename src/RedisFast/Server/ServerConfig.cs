@@ -52,6 +52,19 @@ public sealed class ServerConfig
     /// <summary>zset-max-listpack-value: a sorted set with a longer member uses the skiplist encoding.</summary>
     public int ZsetMaxListpackValue { get; set; } = 64;
 
+    /// <summary>
+    /// hash-max-listpack-entries: a hash with more fields than this is a hashtable. 512 is Redis 7.0's compiled-in
+    /// default (config.c), which is what redis-server started without a config file uses; the sample redis.conf
+    /// sets 128.
+    /// </summary>
+    public int HashMaxListpackEntries { get; set; } = 512;
+
+    /// <summary>hash-max-listpack-value: a hash with a field or value longer than this (bytes) is a hashtable.</summary>
+    public int HashMaxListpackValue { get; set; } = 64;
+
+    /// <summary>set-max-intset-entries: an integer set with more members than this is a hashtable.</summary>
+    public int SetMaxIntsetEntries { get; set; } = 512;
+
     /// <summary>Not a Redis directive: how socket completions reach the event loop (loop-mode inline|dedicated).</summary>
     public LoopMode LoopMode { get; set; } = LoopMode.Inline;
 

@@ -25,4 +25,25 @@ public sealed class ConfigEffectTests(DifferentialFixture f)
             CONFIG GET zset-max-ziplist-value
             """));
     }
+
+    [Fact]
+    public void HashAndSetThresholdsSetByConfigDecideTheEncoding()
+    {
+        Differential.AssertSameReplies(f, Differential.Script("""
+            CONFIG SET hash-max-listpack-entries 2 hash-max-listpack-value 8 set-max-intset-entries 2
+            CONFIG GET hash-max-ziplist-entries
+            DEL cfgeffect:h cfgeffect:h2 cfgeffect:s
+            HSET cfgeffect:h a 1 b 2
+            OBJECT ENCODING cfgeffect:h
+            HSET cfgeffect:h c 3
+            OBJECT ENCODING cfgeffect:h
+            HSET cfgeffect:h2 f a-value-longer-than-eight
+            OBJECT ENCODING cfgeffect:h2
+            SADD cfgeffect:s 1 2
+            OBJECT ENCODING cfgeffect:s
+            SADD cfgeffect:s 3
+            OBJECT ENCODING cfgeffect:s
+            CONFIG SET hash-max-listpack-entries 512 hash-max-listpack-value 64 set-max-intset-entries 512
+            """));
+    }
 }
