@@ -13,6 +13,8 @@ internal static class CommandTable
         ServerCommands.Register(table);
         StringCommands.Register(table);
         KeyCommands.Register(table);
+        TransactionCommands.Register(table);
+        PubSubCommands.Register(table);
         CommandCommand.Register(table);
         return table;
     }
