@@ -13,7 +13,7 @@ namespace RedisFast.Commands;
 /// the arguments of the command being executed and the reply writer. Dispatch happens here: command lookup,
 /// arity check, then the handler. Runs on the event loop only.
 /// </summary>
-internal sealed class Client
+internal sealed partial class Client
 {
     private readonly RedisServer _server;
 
@@ -32,8 +32,11 @@ internal sealed class Client
 
     public Connection Connection { get; }
 
-    /// <summary>Arguments of the command being executed; index 0 is the command name.</summary>
-    public CommandArguments Args { get; }
+    /// <summary>
+    /// Arguments of the command being executed; index 0 is the command name. While EXEC runs a queued command
+    /// these are that command's saved arguments.
+    /// </summary>
+    public CommandArguments Args { get; private set; }
 
     public ReplyWriter Reply { get; }
 
@@ -102,6 +105,14 @@ internal sealed class Client
             return;
         }
         LastCommand = command;
+        // One test covers MULTI and RESP2 subscribed mode, so ordinary commands pay a single branch.
+        if ((InMulti | IsSubscribed) && !PassesContextChecks(command)) return;
+        Call(command);
+    }
+
+    /// <summary>Runs a looked-up, arity-checked command and counts it (Redis's call()).</summary>
+    private void Call(CommandDefinition command)
+    {
         long start = Stopwatch.GetTimestamp();
         long errorsBefore = Reply.ErrorCount;
         long pendingBefore = Connection.Output.Pending;
@@ -135,6 +146,38 @@ internal sealed class Client
     private static bool IsQuit(ReadOnlySpan<byte> name) =>
         name.Length == 4 && (name[0] | 0x20) == 'q' && (name[1] | 0x20) == 'u' && (name[2] | 0x20) == 'i' && (name[3] | 0x20) == 't';
 
+    /// <summary>
+    /// processCommand's checks for a client in MULTI or subscribed (7.0, server.c, in this order): no-multi commands
+    /// are refused in a transaction, a RESP2 subscriber may only run the (un)subscribe family, PING, QUIT and RESET,
+    /// and in a transaction every command other than EXEC, DISCARD, MULTI, WATCH, QUIT and RESET is queued.
+    /// </summary>
+    /// <returns>True when the command is to run now.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool PassesContextChecks(CommandDefinition command)
+    {
+        if (InMulti && (command.Flags & CommandFlags.NoMulti) != 0)
+        {
+            Reject(command, "ERR Command not allowed inside a transaction");
+            return false;
+        }
+        if (IsSubscribed && Reply.Protocol == 2 && !AllowedWhileSubscribed(command.Name))
+        {
+            Reject(command, "ERR Can't execute '" + command.FullName
+                + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return false;
+        }
+        if (InMulti && command.Name is not ("exec" or "discard" or "multi" or "watch" or "quit" or "reset"))
+        {
+            QueueCommand(command);
+            Reply.WriteRaw("+QUEUED\r\n"u8);
+            return false;
+        }
+        return true;
+    }
+
+    private static bool AllowedWhileSubscribed(string name) => name is "ping" or "subscribe" or "ssubscribe"
+        or "unsubscribe" or "sunsubscribe" or "psubscribe" or "punsubscribe" or "quit" or "reset";
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RejectUnknownCommand()
     {
@@ -142,6 +185,7 @@ internal sealed class Client
         for (int i = 1; i < Args.Count && args.Length < 128; i++)
             args.Append('\'').Append(Truncate(Args[i], 128 - args.Length)).Append("' ");
         _server.Stats.RejectedCalls++;
+        FlagTransaction();
         Reply.WriteError($"ERR unknown command '{Truncate(Args[0], 128)}', with args beginning with: {args}");
     }
 
@@ -150,16 +194,20 @@ internal sealed class Client
     {
         command.RejectedCalls++;
         _server.Stats.RejectedCalls++;
+        FlagTransaction();
         Reply.WriteError(error);
     }
 
     private static string Truncate(ReadOnlySpan<byte> bytes, int max) =>
         Encoding.UTF8.GetString(bytes.Length > max ? bytes[..max] : bytes);
 
-    /// <summary>Whether the output buffer is over client-output-buffer-limit (normal class); logs when it is.</summary>
+    /// <summary>
+    /// Whether the output buffer is over client-output-buffer-limit, of the pubsub class for a subscribed client
+    /// and the normal class otherwise (networking.c getClientType); logs when it is.
+    /// </summary>
     public bool OutputLimitReached()
     {
-        OutputBufferLimit limit = _server.Config.OutputBufferLimitNormal;
+        OutputBufferLimit limit = IsSubscribed ? _server.Config.OutputBufferLimitPubSub : _server.Config.OutputBufferLimitNormal;
         if (limit.HardBytes == 0 && limit.SoftBytes == 0) return false;
         long used = Connection.Output.Pending;
         if (limit.HardBytes > 0 && used >= limit.HardBytes) return LogLimit();
@@ -212,11 +260,14 @@ internal sealed class Client
             .Append(" idle=").Append((now - LastInteraction) / 1000)
             .Append(" flags=").Append(Flags())
             .Append(" db=").Append(Db.Id)
-            .Append(" sub=0 psub=0 ssub=0 multi=-1")
+            .Append(" sub=").Append(PubSubChannels?.Count ?? 0)
+            .Append(" psub=").Append(PubSubPatterns?.Count ?? 0)
+            .Append(" ssub=").Append(PubSubShardChannels?.Count ?? 0)
+            .Append(" multi=").Append(InMulti ? QueuedCount : -1)
             .Append(" qbuf=").Append(qbuf)
             .Append(" qbuf-free=").Append(Math.Max(0, Connection.QueryBufferCapacity - qbuf))
             .Append(" argv-mem=").Append(argvMem)
-            .Append(" multi-mem=0")
+            .Append(" multi-mem=").Append(MultiMemory)
             .Append(" rbs=").Append(Connection.QueryBufferCapacity)
             .Append(" rbp=").Append(Connection.QueryBufferCapacity)
             .Append(" obl=").Append(obl)
@@ -234,7 +285,10 @@ internal sealed class Client
     private string Flags()
     {
         var flags = new StringBuilder(4);
+        if (IsSubscribed) flags.Append('P');
+        if (InMulti) flags.Append('x');
         if (IsBlocked) flags.Append('b');
+        if (DirtyCas) flags.Append('d');
         if (CloseAfterReply) flags.Append('c');
         if (NoEvict) flags.Append('e');
         return flags.Length == 0 ? "N" : flags.ToString();

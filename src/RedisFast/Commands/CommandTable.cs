@@ -16,6 +16,8 @@ internal static class CommandTable
         SortedSetCommands.Register(table);
         HashCommands.Register(table);
         SetCommands.Register(table);
+        TransactionCommands.Register(table);
+        PubSubCommands.Register(table);
         CommandCommand.Register(table);
         return table;
     }

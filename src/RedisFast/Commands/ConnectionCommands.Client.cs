@@ -59,7 +59,7 @@ internal static partial class ConnectionCommands
         "    Prints this help.",
     ];
 
-    /// <summary>Client types of Redis's getClientTypeByName; RedisFast only has normal clients so far.</summary>
+    /// <summary>Client types of Redis's getClientTypeByName; RedisFast has normal and pubsub clients so far.</summary>
     private enum ClientType
     {
         Unknown,
@@ -104,7 +104,7 @@ internal static partial class ConnectionCommands
                 return;
             }
             foreach (Client other in ClientsInOrder(c))
-                if (type == ClientType.Normal) text.Append(other.Describe()).Append('\n');
+                if (type == TypeOf(other)) text.Append(other.Describe()).Append('\n');
         }
         else if (c.Argc > 3 && Ascii.EqualsIgnoreCase(c.Args[2], "id"u8))
         {
@@ -208,7 +208,7 @@ internal static partial class ConnectionCommands
         {
             if (addr is not null && other.Connection.RemoteAddress != addr) continue;
             if (laddr is not null && other.Connection.LocalAddress != laddr) continue;
-            if (type != ClientType.Unknown && type != ClientType.Normal) continue;
+            if (type != ClientType.Unknown && type != TypeOf(other)) continue;
             if (id != 0 && other.Id != id) continue;
             if (other == c && skipMe) continue;
             if (other == c) c.CloseAfterReply = true;
@@ -257,6 +257,9 @@ internal static partial class ConnectionCommands
 
     /// <summary>CLIENT HELP</summary>
     public static void ClientHelp(Client c) => CommandCommand.WriteHelp(c, ClientHelpLines);
+
+    /// <summary>getClientType: a subscriber (CLIENT_PUBSUB) is of the pubsub type, everyone else normal here.</summary>
+    private static ClientType TypeOf(Client client) => client.IsSubscribed ? ClientType.PubSub : ClientType.Normal;
 
     private static ClientType ParseClientType(ReadOnlySpan<byte> name)
     {

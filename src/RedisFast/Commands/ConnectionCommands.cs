@@ -27,6 +27,12 @@ internal static partial class ConnectionCommands
             return;
         }
         // Still +PONG in RESP3 (server.c, pingCommand): only a RESP2 subscriber gets an array.
+        if (c.IsSubscribed && c.Reply.Protocol == 2)
+        {
+            c.Reply.WriteRaw("*2\r\n$4\r\npong\r\n"u8);
+            c.Reply.WriteBulk(c.Argc == 1 ? ReadOnlySpan<byte>.Empty : c.Args[1]);
+            return;
+        }
         if (c.Argc == 1) c.Reply.WriteRaw("+PONG\r\n"u8);
         else c.Reply.WriteBulk(c.Args[1]);
     }

@@ -90,6 +90,7 @@ internal static partial class KeyCommands
         {
             db.Table.SetExpire(index, when);
         }
+        db.KeyModified(c.Args[1]);
         c.Reply.WriteInteger(1);
     }
 
@@ -193,6 +194,7 @@ internal static partial class KeyCommands
             return;
         }
         db.Table.SetExpire(index, KeyTable.NoExpiry);
+        db.KeyModified(c.Args[1]);
         c.Reply.WriteInteger(1);
     }
 }

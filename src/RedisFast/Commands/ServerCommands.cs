@@ -36,7 +36,7 @@ internal static partial class ServerCommands
     public static void FlushDb(Client c)
     {
         if (!TryGetFlushMode(c)) return;
-        c.Db.Table.Clear();
+        Flush(c, c.Db);
         c.Reply.WriteOk();
     }
 
@@ -44,8 +44,19 @@ internal static partial class ServerCommands
     public static void FlushAll(Client c)
     {
         if (!TryGetFlushMode(c)) return;
-        foreach (Database db in c.Server.Keyspace.Databases) db.Table.Clear();
+        foreach (Database db in c.Server.Keyspace.Databases) Flush(c, db);
         c.Reply.WriteOk();
+    }
+
+    /// <summary>
+    /// Empties one database: watchers of its keys fail their EXEC (touchAllWatchedKeysInDb), and the flush counts as
+    /// a change even when the database was empty, so it is always propagated (flushdbCommand forces propagation).
+    /// </summary>
+    private static void Flush(Client c, Database db)
+    {
+        c.Server.Watches.TouchAllWatchedKeysInDb(db, null);
+        c.Server.Keyspace.Dirty += db.Count + 1;
+        db.Table.Clear();
     }
 
     /// <summary>
@@ -80,7 +91,11 @@ internal static partial class ServerCommands
             c.Reply.WriteError(Errors.DbIndexOutOfRange);
             return;
         }
+        Database first = c.Server.Keyspace.Databases[a], second = c.Server.Keyspace.Databases[b];
+        c.Server.Watches.TouchAllWatchedKeysInDb(first, second);
+        c.Server.Watches.TouchAllWatchedKeysInDb(second, first);
         c.Server.Keyspace.Swap((int)a, (int)b);
+        c.Server.Keyspace.Dirty++;
         c.Reply.WriteOk();
     }
 

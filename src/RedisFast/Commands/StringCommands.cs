@@ -85,6 +85,7 @@ internal static partial class StringCommands
             Database db = c.Db;
             int index = db.LookupOrAdd(c.Args[1], out _);
             db.SetString(index, c.Args[2], keepTtl: false);
+            db.KeyModified(c.Args[1]);
             c.Reply.WriteOk();
             return;
         }
@@ -132,6 +133,7 @@ internal static partial class StringCommands
         int index = db.LookupOrAdd(key, out _);
         db.SetString(index, c.Args[valueArg], keepTtl: (flags & OptKeepTtl) != 0);
         if (expireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, expireAt);
+        db.KeyModified(key);
         if ((flags & OptGet) == 0)
         {
             if (setNxReplies) c.Reply.WriteRaw(":1\r\n"u8);
@@ -259,6 +261,7 @@ internal static partial class StringCommands
         {
             int index = db.LookupOrAdd(c.Args[j], out _);
             db.SetString(index, c.Args[j + 1], keepTtl: false);
+            db.KeyModified(c.Args[j]);
         }
         if (nx) c.Reply.WriteRaw(":1\r\n"u8);
         else c.Reply.WriteOk();
@@ -273,6 +276,7 @@ internal static partial class StringCommands
         else if (!WriteStringOrWrongType(c, db, index)) return;
         index = db.LookupOrAdd(c.Args[1], out _);
         db.SetString(index, c.Args[2], keepTtl: false);
+        db.KeyModified(c.Args[1]);
     }
 
     /// <summary>GETDEL key</summary>
@@ -285,7 +289,11 @@ internal static partial class StringCommands
             c.Reply.WriteNull();
             return;
         }
-        if (WriteStringOrWrongType(c, db, index)) db.Delete(index);
+        if (WriteStringOrWrongType(c, db, index))
+        {
+            db.Delete(index);
+            db.KeyModified(c.Args[1]);
+        }
     }
 
     /// <summary>
@@ -312,9 +320,12 @@ internal static partial class StringCommands
         long at = KeyTable.NoExpiry;
         if (expireArg != 0 && !TryGetExpireAt(c, c.Args[expireArg], flags, "ERR invalid expire time in 'getex' command"u8, out at)) return;
         WriteStringOrWrongType(c, db, index);
+        // getexCommand signals the key only when it deleted it, set an expiry, or removed one.
         if ((flags & (OptExAt | OptPxAt)) != 0 && at <= db.Now) db.Delete(index);
         else if (expireArg != 0) db.Table.SetExpire(index, at);
         else if ((flags & OptPersist) != 0 && db.Table[index].ExpireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, KeyTable.NoExpiry);
+        else return;
+        db.KeyModified(c.Args[1]);
     }
 
     /// <summary>The bytes up to the first NUL: how C's strcasecmp sees an argument.</summary>

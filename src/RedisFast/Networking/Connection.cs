@@ -46,6 +46,7 @@ internal sealed partial class Connection : ILoopWork
     private bool _dataReady;        // a zero-byte receive completed: the next receive is a real one
     private bool _sendPending;
     private bool _closing;
+    private bool _executing;        // a command of this connection is running: its arguments point into the slab
     private bool _released;
 
     /// <param name="socket">Null for a detached connection (benchmarks and allocation tests run commands without a socket).</param>
@@ -245,7 +246,9 @@ internal sealed partial class Connection : ILoopWork
             ParseStatus status = reader.Read();
             if (status == ParseStatus.Complete)
             {
+                _executing = true;
                 Client.Execute();
+                _executing = false;
                 _args.BeginNext();
             }
             else if (status == ParseStatus.Empty)
@@ -394,7 +397,9 @@ internal sealed partial class Connection : ILoopWork
 
     private void TryRelease()
     {
-        if (_released || _receivePending || _sendPending) return;
+        // A command that closed its own connection (over its output limit while publishing) still reads its
+        // arguments from the receive slab: release after it returns, from Pump.
+        if (_released || _receivePending || _sendPending || _executing) return;
         _released = true;
         if (_receiveBuffer.Length > 0) _pool.Return(_receiveBuffer);
         _receiveBuffer = [];

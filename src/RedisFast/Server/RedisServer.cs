@@ -25,6 +25,8 @@ public sealed class RedisServer : IDisposable
         Log = new ServerLog(config);
         Keyspace = new Keyspace(config.Databases);
         Commands = CommandTable.Create();
+        Watches = new WatchRegistry(Keyspace);
+        PubSub = new PubSubRegistry();
         Pool = new SlabPool();
         Loop = new EventLoop(config.LoopMode, static () => { });
         _cron = new CronWork(this);
@@ -95,6 +97,12 @@ public sealed class RedisServer : IDisposable
     internal Keyspace Keyspace { get; }
 
     internal CommandLookup Commands { get; }
+
+    /// <summary>WATCHed keys; FLUSHDB, FLUSHALL and SWAPDB call <see cref="WatchRegistry.TouchAllWatchedKeysInDb"/>.</summary>
+    internal WatchRegistry Watches { get; }
+
+    /// <summary>Channel and pattern subscriptions.</summary>
+    internal PubSubRegistry PubSub { get; }
 
     internal SlabPool Pool { get; }
 
@@ -197,7 +205,11 @@ public sealed class RedisServer : IDisposable
         return true;
     }
 
-    internal void UnregisterClient(Client client) => _clients.Remove(client.Id);
+    internal void UnregisterClient(Client client)
+    {
+        _clients.Remove(client.Id);
+        client.OnDisconnected();
+    }
 
     private void CronThreadMain()
     {

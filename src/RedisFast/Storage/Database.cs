@@ -83,6 +83,8 @@ internal sealed class Database
             _keyspace.Stats.ExpiredKeys++;
             ClearValue(index);
             added = true;
+            // The slot now holds no value (Kind None): to a listener the key no longer exists.
+            _keyspace.ModifiedKeyListener?.Invoke(this, key);
         }
         Table[index].AccessedAt = _keyspace.NowSeconds;
         return index;
@@ -109,11 +111,16 @@ internal sealed class Database
         _keyspace.ModifiedKeyListener?.Invoke(this, key);
     }
 
-    /// <summary>Deletes an expired key and counts it (INFO stats expired_keys).</summary>
+    /// <summary>
+    /// Deletes an expired key and counts it (INFO stats expired_keys). Like Redis's deleteExpiredKeyAndPropagate it
+    /// signals the key (a WATCH on it fails) once it is gone, but it is not a change made by a command: no dirty++.
+    /// </summary>
     public void ExpireAt(int index)
     {
         _keyspace.Stats.ExpiredKeys++;
+        byte[] key = Table[index].Key!;
         Table.RemoveAt(index);
+        _keyspace.ModifiedKeyListener?.Invoke(this, key);
     }
 
     /// <summary>Stores a string value, reusing the slot's buffer when it fits; keeps or clears the TTL as asked.</summary>
