@@ -11,6 +11,7 @@ internal static partial class ConnectionCommands
     {
         t.Add("ping", -1, Fast | Sentinel, 0, 0, 0, Ping, "connection");
         t.Add("echo", 2, Loading | Stale | Fast, 0, 0, 0, Echo, "connection");
+        t.Add("reset", 1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, Reset, "connection");
         t.Add("quit", -1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, Quit, "connection");
         t.Add("select", 2, Loading | Stale | Fast, 0, 0, 0, Select, "connection");
         t.Add("hello", -1, NoScript | Loading | Stale | Fast | NoAuth | Sentinel | AllowBusy, 0, 0, 0, Hello, "connection");
@@ -35,6 +36,22 @@ internal static partial class ConnectionCommands
         }
         if (c.Argc == 1) c.Reply.WriteRaw("+PONG\r\n"u8);
         else c.Reply.WriteBulk(c.Args[1]);
+    }
+
+    /// <summary>
+    /// RESET: back to a fresh connection's state (networking.c clearClientConnectionState): database 0, RESP2,
+    /// no transaction or watched keys, no subscriptions (without unsubscribe notifications), no name, no
+    /// no-evict. Runs immediately even inside MULTI or in subscribed mode.
+    /// </summary>
+    public static void Reset(Client c)
+    {
+        c.Select(0);
+        c.Reply.Protocol = 2;
+        c.DiscardTransaction();
+        c.Server.PubSub.RemoveClient(c);
+        c.Name = null;
+        c.NoEvict = false;
+        c.Reply.WriteSimpleString("RESET"u8);
     }
 
     /// <summary>ECHO message</summary>
