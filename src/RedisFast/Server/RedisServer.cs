@@ -29,6 +29,8 @@ public sealed class RedisServer : IDisposable
         Loop = new EventLoop(config.LoopMode, static () => { });
         _cron = new CronWork(this);
         CronTasks.Add(new ActiveExpiry().Run);
+        Blocking = new BlockingKeys(Keyspace);
+        CronTasks.Add(Blocking.CheckTimeouts);
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
     }
@@ -53,6 +55,9 @@ public sealed class RedisServer : IDisposable
     internal Keyspace Keyspace { get; }
 
     internal CommandLookup Commands { get; }
+
+    /// <summary>Clients blocked on keys (BLPOP and friends) and the keys they wait on.</summary>
+    internal BlockingKeys Blocking { get; }
 
     internal SlabPool Pool { get; }
 
@@ -99,7 +104,11 @@ public sealed class RedisServer : IDisposable
         return true;
     }
 
-    internal void UnregisterClient(Client client) => _clients.Remove(client.Id);
+    internal void UnregisterClient(Client client)
+    {
+        _clients.Remove(client.Id);
+        if (client.IsBlocked) Blocking.ClientGone(client);
+    }
 
     private void CronThreadMain()
     {

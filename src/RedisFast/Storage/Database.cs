@@ -107,6 +107,7 @@ internal sealed class Database
     {
         _keyspace.Dirty++;
         _keyspace.ModifiedKeyListener?.Invoke(this, key);
+        _keyspace.KeyReadyListener?.Invoke(this, key);
     }
 
     /// <summary>Deletes an expired key and counts it (INFO stats expired_keys).</summary>
