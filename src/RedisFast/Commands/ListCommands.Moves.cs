@@ -19,11 +19,6 @@ internal static partial class ListCommands
             {
                 j++;
                 if (!TryParseLong(c, c.Args[j], out rank)) return;
-                if (rank == long.MinValue)
-                {
-                    c.Reply.WriteError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"u8);
-                    return;
-                }
                 if (rank == 0)
                 {
                     c.Reply.WriteError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"u8);
@@ -80,7 +75,8 @@ internal static partial class ListCommands
         ReplyWriter? reply, bool countOnly = false)
     {
         bool fromTail = rank < 0;
-        if (fromTail) rank = -rank;
+        // Redis 7.0 negates LLONG_MIN too; it stays negative, so every match counts (the first one from the tail).
+        if (fromTail) rank = unchecked(-rank);
         int length = list.Count;
         long matches = 0, reported = 0, last = -1;
         for (long n = 0; n < length && (maxLength == 0 || n < maxLength); n++)
