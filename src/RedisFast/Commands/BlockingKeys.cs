@@ -1,3 +1,4 @@
+using RedisFast.Networking;
 using RedisFast.Server;
 using RedisFast.Storage;
 
@@ -13,19 +14,25 @@ namespace RedisFast.Commands;
 /// finished (at the end of the outermost <see cref="Client.Execute"/>, so a push inside MULTI serves at EXEC's
 /// end) <see cref="HandleReadyKeys"/> offers each ready key to its waiters in arrival order (FIFO per key)
 /// through their <see cref="BlockedWait.Serve"/> handler. Serving may make more keys ready (BLMOVE pushes to its
-/// destination); those are handled in the same call. Deadlines are checked by a cron task at hz
-/// (<see cref="CheckTimeouts"/>); a timed-out client gets a null array (RESP2 <c>*-1</c>, RESP3 <c>_</c>), as
-/// replyToBlockedClientTimedOut answers for lists and sorted sets. Runs on the event loop only.
+/// destination); those are handled in the same call. Deadlines are checked when a one-shot timer armed for the
+/// earliest one fires, and by a cron task at hz as a backstop (<see cref="CheckTimeouts"/>): Redis checks its
+/// timeout table before every sleep, so a 0.1 s timeout fires after about 0.1 s. A timed-out client gets a null
+/// array (RESP2 <c>*-1</c>, RESP3 <c>_</c>), as replyToBlockedClientTimedOut answers for lists and sorted sets.
+/// Runs on the event loop only, except the timer callback, which only schedules loop work.
 /// </summary>
 /// <remarks>
 /// Another blocking type (sorted sets: BZPOPMIN, BZPOPMAX, BZMPOP) plugs in by writing its own serve handler
-/// and calling <see cref="Block"/>; its write commands already signal readiness through KeyModified. Not
-/// handled, as noted in the report: SWAPDB and FLUSHDB do not re-scan for ready keys (Redis 7.0 serves clients
-/// whose keys a SWAPDB brought in; here they are served at the next write of the key).
+/// and calling <see cref="Block"/>; its write commands already signal readiness through KeyModified. SWAPDB
+/// should call <see cref="SignalAllWaitedKeys"/> for both databases, as Redis 7.0 does, so clients whose keys the
+/// swap brought in are served.
 /// </remarks>
-internal sealed class BlockingKeys
+internal sealed class BlockingKeys : IDisposable
 {
     private readonly Keyspace _keyspace;
+    private readonly EventLoop _loop;
+    private readonly Timer _timer;
+    private readonly TimeoutWork _timeoutWork;
+    private long _timerDueAt = long.MaxValue;
     private readonly Dictionary<byte[], LinkedList<BlockedWait>>?[] _byDb;
     private readonly PriorityQueue<BlockedWait, long> _deadlines = new();
     private readonly Action<Database, ReadOnlySpan<byte>> _signal;
@@ -34,9 +41,12 @@ internal sealed class BlockingKeys
     private readonly HashSet<(int Db, byte[] Key)> _readySet = new(ReadyKeyComparer.Instance);
     private int _doneDeadlines;
 
-    public BlockingKeys(Keyspace keyspace)
+    public BlockingKeys(Keyspace keyspace, EventLoop loop)
     {
         _keyspace = keyspace;
+        _loop = loop;
+        _timeoutWork = new TimeoutWork(this);
+        _timer = new Timer(static state => ((BlockingKeys)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
         _byDb = new Dictionary<byte[], LinkedList<BlockedWait>>?[keyspace.Databases.Length];
         _signal = SignalKeyAsReady;
     }
@@ -68,7 +78,11 @@ internal sealed class BlockingKeys
             }
             wait.Nodes[i] = queue.AddLast(wait);
         }
-        if (wait.Deadline != 0) _deadlines.Enqueue(wait, wait.Deadline);
+        if (wait.Deadline != 0)
+        {
+            _deadlines.Enqueue(wait, wait.Deadline);
+            ArmTimer();
+        }
         wait.Client.Blocked = wait;
         wait.Client.IsBlocked = true;
         if (BlockedClients++ == 0) _keyspace.KeyReadyListener = _signal;
@@ -87,6 +101,19 @@ internal sealed class BlockingKeys
         if (keys is null || keys.Count == 0) return;
         if (!keys.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out byte[]? stored, out _)) return;
         if (_readySet.Add((db.Id, stored))) _ready.Add((db, stored));
+    }
+
+    /// <summary>
+    /// scanDatabaseForReadyKeys, for SWAPDB and FLUSHDB/FLUSHALL callers: offers every key waited on in
+    /// <paramref name="db"/> again, since the data under the database changed wholesale. The clients are served
+    /// when the calling command finishes.
+    /// </summary>
+    public void SignalAllWaitedKeys(Database db)
+    {
+        Dictionary<byte[], LinkedList<BlockedWait>>? keys = _byDb[db.Id];
+        if (keys is null) return;
+        foreach (byte[] key in keys.Keys)
+            if (_readySet.Add((db.Id, key))) _ready.Add((db, key));
     }
 
     /// <summary>
@@ -130,11 +157,13 @@ internal sealed class BlockingKeys
         }
     }
 
+    /// <summary>Timeout cron task: the backstop for <see cref="CheckTimeouts()"/>.</summary>
+    public void CheckTimeouts(RedisServer server) => CheckTimeouts();
+
     /// <summary>
-    /// Timeout cron task (handleBlockedClientsTimeout): every client past its deadline gets the null array reply
-    /// and runs again. Granularity is the cron period (1/hz s).
+    /// handleBlockedClientsTimeout: every client past its deadline gets the null array reply and runs again.
     /// </summary>
-    public void CheckTimeouts(RedisServer server)
+    public void CheckTimeouts()
     {
         long now = Environment.TickCount64;
         while (_deadlines.TryPeek(out BlockedWait? wait, out long deadline) && deadline <= now)
@@ -148,6 +177,45 @@ internal sealed class BlockingKeys
             wait.Client.Reply.WriteNullArray();
             Unblock(wait, dequeued: true);
             wait.Client.Connection.Wake();
+        }
+    }
+
+    /// <summary>Arms the timer for the earliest deadline unless it is already due earlier (loop thread).</summary>
+    private void ArmTimer()
+    {
+        if (!_deadlines.TryPeek(out _, out long deadline) || deadline >= _timerDueAt) return;
+        _timerDueAt = deadline;
+        try
+        {
+            _timer.Change(Math.Max(0, deadline - Environment.TickCount64), Timeout.Infinite);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Timer thread: hands the timeout check to the loop.</summary>
+    private void OnTimer()
+    {
+        try
+        {
+            _loop.Schedule(_timeoutWork);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The server stopped.
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private sealed class TimeoutWork(BlockingKeys owner) : ILoopWork
+    {
+        public void Run()
+        {
+            owner._timerDueAt = long.MaxValue;
+            owner.CheckTimeouts();
+            owner.ArmTimer();
         }
     }
 

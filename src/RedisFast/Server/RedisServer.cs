@@ -29,7 +29,7 @@ public sealed class RedisServer : IDisposable
         Loop = new EventLoop(config.LoopMode, static () => { });
         _cron = new CronWork(this);
         CronTasks.Add(new ActiveExpiry().Run);
-        Blocking = new BlockingKeys(Keyspace);
+        Blocking = new BlockingKeys(Keyspace, Loop);
         CronTasks.Add(Blocking.CheckTimeouts);
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
@@ -147,6 +147,7 @@ public sealed class RedisServer : IDisposable
     {
         Stop();
         Stopped.Wait(TimeSpan.FromSeconds(5));
+        Blocking.Dispose();
         Loop.Dispose();
     }
 
