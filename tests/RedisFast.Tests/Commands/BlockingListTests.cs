@@ -85,6 +85,21 @@ public sealed class BlockingListTests(ServerFixture f)
     }
 
     [Fact]
+    public void ClientWaitingOnARepeatedKeyAndAnotherIsServedOnceOnly()
+    {
+        string k1 = f.Key("dup1"), k2 = f.Key("dup2");
+        using RawClient waiter = f.Connect();
+        using RawClient pusher = f.Connect();
+        Block(waiter, pusher, "BLPOP", k1, k1, k2, "0");
+        Assert.Equal(":1\r\n", pusher.Call("RPUSH", k1, "a"));
+        Assert.Equal("*2\r\n" + Bulk(k1) + Bulk("a"), waiter.ReadReply());
+        Assert.Equal(":1\r\n", pusher.Call("RPUSH", k2, "b"));
+        Assert.Equal(":1\r\n", pusher.Call("RPUSH", k1, "c"));
+        Assert.Equal(":2\r\n", pusher.Call("EXISTS", k1, k2));
+        Assert.Equal("+PONG\r\n", waiter.Call("PING"));
+    }
+
+    [Fact]
     public void BlockedClientWaitingOnSeveralKeysIsServedFromTheOneThatGetsData()
     {
         string k1 = f.Key("multi1"), k2 = f.Key("multi2");

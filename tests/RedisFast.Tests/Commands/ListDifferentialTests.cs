@@ -116,6 +116,8 @@ public sealed class ListDifferentialTests(DifferentialFixture f)
         LRANGE K:s 0 -1
         LINDEX K:s 0
         LSET K:s 0 x
+        LSET K:s x y
+        LSET K:missing x y
         LRANGE K:s x 1
         LINDEX K:s x
         """);
