@@ -64,6 +64,14 @@ internal sealed partial class Client
     /// <summary>Whether the client waits in a blocking command (no further commands are read).</summary>
     public bool IsBlocked { get; set; }
 
+    /// <summary>The blocking command this client waits in (set and cleared by <see cref="BlockingKeys"/>), or null.</summary>
+    public BlockedWait? Blocked { get; set; }
+
+
+    // Nesting of Execute (EXEC may run its queued commands through it): blocked clients are served when the
+    // outermost command finishes.
+    private int _executeDepth;
+
     /// <summary>Tick at which the output buffer first went over the soft limit, or 0.</summary>
     public long SoftLimitSince { get; set; }
 
@@ -116,6 +124,7 @@ internal sealed partial class Client
         long start = Stopwatch.GetTimestamp();
         long errorsBefore = Reply.ErrorCount;
         long pendingBefore = Connection.Output.Pending;
+        _executeDepth++;
         try
         {
             command.Handler!(this);
@@ -124,11 +133,17 @@ internal sealed partial class Client
         {
             HandlerFailed(command, ex, pendingBefore);
         }
+        _executeDepth--;
         command.Microseconds += (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         command.Calls++;
         if (Reply.ErrorCount != errorsBefore) command.FailedCalls++;
         _server.Stats.CommandsProcessed++;
+        // handleClientsBlockedOnKeys runs after the command that made keys ready (server.c, processCommand).
+        if (_executeDepth == 0 && _server.Blocking.HasReadyKeys) ServeBlockedClients();
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ServeBlockedClients() => _server.Blocking.HandleReadyKeys();
 
     /// <summary>
     /// A handler threw: that is a bug. Log it and answer an error; if the handler had already written part of a

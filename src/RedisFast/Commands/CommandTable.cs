@@ -18,6 +18,7 @@ internal static class CommandTable
         SetCommands.Register(table);
         TransactionCommands.Register(table);
         PubSubCommands.Register(table);
+        ListCommands.Register(table);
         CommandCommand.Register(table);
         return table;
     }

@@ -82,6 +82,7 @@ internal static partial class ConnectionCommands
         client.Sub("getname", 2, Plain, 0, 0, 0, ClientGetName);
         client.Sub("getredir", 2, Plain, 0, 0, 0, ClientGetRedir);
         client.Sub("no-evict", 3, Admin, 0, 0, 0, ClientNoEvict);
+        client.Sub("unblock", -3, Admin, 0, 0, 0, ClientUnblock);
         client.Sub("help", 2, Loading | Stale, 0, 0, 0, ClientHelp);
     }
 
@@ -253,6 +254,37 @@ internal static partial class ConnectionCommands
             return;
         }
         c.Reply.WriteOk();
+    }
+
+    /// <summary>
+    /// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: :1 when the client was blocked and now runs again (with the
+    /// timeout reply, or the UNBLOCKED error), :0 otherwise. The reason is checked before the id, as in Redis.
+    /// </summary>
+    public static void ClientUnblock(Client c)
+    {
+        if (c.Argc > 4)
+        {
+            string name = Encoding.UTF8.GetString(c.Args[1].Length > 128 ? c.Args[1][..128] : c.Args[1]);
+            c.Reply.WriteError($"ERR unknown subcommand or wrong number of arguments for '{name}'. Try CLIENT HELP.");
+            return;
+        }
+        bool error = false;
+        if (c.Argc == 4)
+        {
+            if (Ascii.EqualsIgnoreCase(c.Args[3], "error"u8)) error = true;
+            else if (!Ascii.EqualsIgnoreCase(c.Args[3], "timeout"u8))
+            {
+                c.Reply.WriteError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"u8);
+                return;
+            }
+        }
+        if (!NumberParser.TryParseInt64(c.Args[2], out long id))
+        {
+            c.Reply.WriteError(Errors.NotInteger);
+            return;
+        }
+        bool unblocked = c.Server.Clients.TryGetValue(id, out Client? target) && c.Server.Blocking.UnblockByRequest(target, error);
+        c.Reply.WriteInteger(unblocked ? 1 : 0);
     }
 
     /// <summary>CLIENT HELP</summary>

@@ -96,6 +96,9 @@ internal static partial class ServerCommands
         c.Server.Watches.TouchAllWatchedKeysInDb(second, first);
         c.Server.Keyspace.Swap((int)a, (int)b);
         c.Server.Keyspace.Dirty++;
+        // Clients blocked on a key that now holds a list can be served (scanDatabaseForReadyKeys in swapdbCommand).
+        c.Server.Blocking.SignalAllWaitedKeys(first);
+        c.Server.Blocking.SignalAllWaitedKeys(second);
         c.Reply.WriteOk();
     }
 

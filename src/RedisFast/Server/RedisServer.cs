@@ -31,6 +31,8 @@ public sealed class RedisServer : IDisposable
         Loop = new EventLoop(config.LoopMode, static () => { });
         _cron = new CronWork(this);
         CronTasks.Add(new ActiveExpiry().Run);
+        Blocking = new BlockingKeys(Keyspace, Loop);
+        CronTasks.Add(Blocking.CheckTimeouts);
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         ReplicationId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
@@ -103,6 +105,9 @@ public sealed class RedisServer : IDisposable
 
     /// <summary>Channel and pattern subscriptions.</summary>
     internal PubSubRegistry PubSub { get; }
+
+    /// <summary>Clients blocked on keys (BLPOP and friends) and the keys they wait on.</summary>
+    internal BlockingKeys Blocking { get; }
 
     internal SlabPool Pool { get; }
 
@@ -209,6 +214,7 @@ public sealed class RedisServer : IDisposable
     {
         _clients.Remove(client.Id);
         client.OnDisconnected();
+        if (client.IsBlocked) Blocking.ClientGone(client);
     }
 
     private void CronThreadMain()
@@ -249,6 +255,7 @@ public sealed class RedisServer : IDisposable
     {
         Stop();
         Stopped.Wait(TimeSpan.FromSeconds(5));
+        Blocking.Dispose();
         Loop.Dispose();
     }
 

@@ -109,6 +109,7 @@ internal sealed class Database
     {
         _keyspace.Dirty++;
         _keyspace.ModifiedKeyListener?.Invoke(this, key);
+        _keyspace.KeyReadyListener?.Invoke(this, key);
     }
 
     /// <summary>

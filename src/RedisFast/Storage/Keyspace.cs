@@ -31,6 +31,12 @@ internal sealed class Keyspace
     public Action<Database, ReadOnlySpan<byte>>? ModifiedKeyListener { get; set; }
 
     /// <summary>
+    /// Called by <see cref="Database.KeyModified"/> for every modified key while some client waits in a blocking
+    /// command (Commands.BlockingKeys sets it then, and clears it when nobody waits): Redis's signalKeyAsReady.
+    /// </summary>
+    public Action<Database, ReadOnlySpan<byte>>? KeyReadyListener { get; set; }
+
+    /// <summary>
     /// <see cref="Now"/> in whole seconds: the clock of <see cref="KeyEntry.AccessedAt"/>. Kept as a field so a
     /// lookup stores it without a division.
     /// </summary>

@@ -40,4 +40,23 @@ public sealed class TransactionFlushTests(DifferentialFixture f)
         Assert.Equal("*1\r\n+OK\r\n", a.Call("EXEC"));
         a.Call("FLUSHALL");
     }
+
+    [Fact]
+    public void SwapDbServesAClientBlockedOnAKeyThatNowHoldsAList()
+    {
+        foreach ((RawClient blocked, RawClient other) in new[] { (f.Fast.Connect(), f.Fast.Connect()), (f.Real.Connect(), f.Real.Connect()) })
+        {
+            using (blocked)
+            using (other)
+            {
+                other.Call("SELECT", "1");
+                other.Call("RPUSH", "swapblock:l", "x");
+                blocked.Send(RawClient.Encode("BLPOP", "swapblock:l", "5"));
+                Thread.Sleep(200); // let the BLPOP block before the swap (either server)
+                Assert.Equal("+OK\r\n", other.Call("SWAPDB", "0", "1"));
+                Assert.Equal("*2\r\n$11\r\nswapblock:l\r\n$1\r\nx\r\n", blocked.ReadReply());
+                other.Call("FLUSHALL");
+            }
+        }
+    }
 }
