@@ -369,6 +369,98 @@ public sealed class SortedSetDifferentialTests(DifferentialFixture f)
     }
 
     [Fact]
+    public void PlainSetsAreSetOperationInputsWithScoreOneLikeRedis()
+    {
+        AssertBothProtocols("zs:sets:", """
+            ZADD zs:sets:z 1 x 2 y 3 z 5 1 -inf 10 inf b
+            SADD zs:sets:ints 1 2 3 10 -5
+            SADD zs:sets:strs a b c x 1 10
+            OBJECT ENCODING zs:sets:ints
+            OBJECT ENCODING zs:sets:strs
+            ZUNION 3 zs:sets:z zs:sets:ints zs:sets:strs WITHSCORES
+            ZUNION 3 zs:sets:z zs:sets:ints zs:sets:strs WEIGHTS 2 3 4 WITHSCORES
+            ZUNION 3 zs:sets:z zs:sets:ints zs:sets:strs AGGREGATE MIN WITHSCORES
+            ZUNION 3 zs:sets:z zs:sets:ints zs:sets:strs WEIGHTS 1 -2 0.5 AGGREGATE MAX WITHSCORES
+            ZUNION 2 zs:sets:z zs:sets:strs WEIGHTS 0 inf WITHSCORES
+            ZUNION 2 zs:sets:z zs:sets:strs WEIGHTS 1 -inf WITHSCORES
+            ZUNION 2 zs:sets:ints zs:sets:strs
+            ZUNION 1 zs:sets:ints WITHSCORES
+            ZINTER 2 zs:sets:z zs:sets:strs WITHSCORES
+            ZINTER 2 zs:sets:ints zs:sets:strs WEIGHTS 5 7 WITHSCORES
+            ZINTER 3 zs:sets:z zs:sets:ints zs:sets:strs AGGREGATE MAX WITHSCORES
+            ZINTER 2 zs:sets:ints zs:sets:ints WITHSCORES
+            ZINTER 2 zs:sets:strs zs:sets:nokey
+            ZINTERCARD 2 zs:sets:z zs:sets:strs
+            ZINTERCARD 2 zs:sets:ints zs:sets:strs LIMIT 1
+            ZINTERCARD 1 zs:sets:strs
+            ZDIFF 2 zs:sets:strs zs:sets:z WITHSCORES
+            ZDIFF 2 zs:sets:z zs:sets:strs WITHSCORES
+            ZDIFF 3 zs:sets:ints zs:sets:strs zs:sets:nokey WITHSCORES
+            ZDIFF 2 zs:sets:ints zs:sets:ints
+            ZUNIONSTORE zs:sets:dst 3 zs:sets:z zs:sets:ints zs:sets:strs WEIGHTS 1 2 3
+            ZRANGE zs:sets:dst 0 -1 WITHSCORES
+            OBJECT ENCODING zs:sets:dst
+            ZINTERSTORE zs:sets:dst 2 zs:sets:strs zs:sets:ints
+            ZRANGE zs:sets:dst 0 -1 WITHSCORES
+            ZDIFFSTORE zs:sets:dst 2 zs:sets:ints zs:sets:z
+            ZRANGE zs:sets:dst 0 -1 WITHSCORES
+            TYPE zs:sets:dst
+            ZUNIONSTORE zs:sets:ints 1 zs:sets:ints WEIGHTS 3
+            TYPE zs:sets:ints
+            ZRANGE zs:sets:ints 0 -1 WITHSCORES
+            SADD zs:sets:empty a
+            SREM zs:sets:empty a
+            HSET zs:sets:hash a 1
+            SET zs:sets:str a
+            ZUNION 2 zs:sets:strs zs:sets:hash
+            ZINTER 2 zs:sets:hash zs:sets:strs
+            ZDIFF 2 zs:sets:strs zs:sets:str
+            ZINTERCARD 2 zs:sets:hash zs:sets:strs
+            ZUNIONSTORE zs:sets:dst 2 zs:sets:strs zs:sets:hash
+            ZUNION 2 zs:sets:strs zs:sets:hash WEIGHTS x
+            ZUNION 1 zs:sets:strs WEIGHTS x
+            """);
+    }
+
+    [Fact]
+    public void LargePlainSetsAsInputsAnswerLikeRedisInEveryEncoding()
+    {
+        var script = new List<string[]>();
+        var ints = new List<string> { "SADD", "zs:bigsets:ints" };
+        for (int i = 0; i < 600; i++) ints.Add((i * 7 - 1000).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var smallInts = new List<string> { "SADD", "zs:bigsets:smallints" };
+        for (int i = 0; i < 300; i++) smallInts.Add((i * 3 - 1000).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var strs = new List<string> { "SADD", "zs:bigsets:strs" };
+        for (int i = 0; i < 300; i++) strs.Add("m" + i);
+        var zadd = new List<string> { "ZADD", "zs:bigsets:z" };
+        for (int i = 0; i < 200; i++) { zadd.Add((i % 13).ToString(System.Globalization.CultureInfo.InvariantCulture)); zadd.Add(i % 2 == 0 ? "m" + i : (i * 3 - 1000).ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+        script.Add(ints.ToArray());
+        script.Add(smallInts.ToArray());
+        script.Add(strs.ToArray());
+        script.Add(zadd.ToArray());
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:ints"]);
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:smallints"]);
+        script.Add(["ZUNION", "4", "zs:bigsets:ints", "zs:bigsets:smallints", "zs:bigsets:strs", "zs:bigsets:z", "WITHSCORES"]);
+        script.Add(["ZUNION", "3", "zs:bigsets:ints", "zs:bigsets:smallints", "zs:bigsets:z", "WEIGHTS", "1.5", "2", "3", "AGGREGATE", "MAX", "WITHSCORES"]);
+        script.Add(["ZINTER", "2", "zs:bigsets:ints", "zs:bigsets:smallints", "WITHSCORES"]);
+        script.Add(["ZINTER", "2", "zs:bigsets:smallints", "zs:bigsets:z", "WEIGHTS", "2", "3", "WITHSCORES"]);
+        script.Add(["ZINTERCARD", "2", "zs:bigsets:ints", "zs:bigsets:smallints"]);
+        script.Add(["ZINTERCARD", "2", "zs:bigsets:ints", "zs:bigsets:smallints", "LIMIT", "17"]);
+        script.Add(["ZDIFF", "2", "zs:bigsets:smallints", "zs:bigsets:ints", "WITHSCORES"]);
+        script.Add(["ZDIFF", "3", "zs:bigsets:z", "zs:bigsets:strs", "zs:bigsets:ints", "WITHSCORES"]);
+        script.Add(["ZUNIONSTORE", "zs:bigsets:dst", "2", "zs:bigsets:strs", "zs:bigsets:smallints"]);
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:dst"]);
+        script.Add(["ZRANGE", "zs:bigsets:dst", "0", "-1", "WITHSCORES"]);
+        script.Add(["ZINTERSTORE", "zs:bigsets:dst", "2", "zs:bigsets:z", "zs:bigsets:ints"]);
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:dst"]);
+        script.Add(["ZRANGE", "zs:bigsets:dst", "0", "-1", "WITHSCORES"]);
+        script.Add(["ZDIFFSTORE", "zs:bigsets:dst", "2", "zs:bigsets:ints", "zs:bigsets:smallints"]);
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:dst"]);
+        script.Add(["ZRANGE", "zs:bigsets:dst", "0", "-1", "WITHSCORES"]);
+        Differential.AssertSameReplies(f, script);
+    }
+
+    [Fact]
     public void ZRangeStoreAnswersLikeRedis()
     {
         Differential.AssertSameReplies(f, Differential.Script("""
