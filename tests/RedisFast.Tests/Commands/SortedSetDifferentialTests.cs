@@ -461,6 +461,89 @@ public sealed class SortedSetDifferentialTests(DifferentialFixture f)
     }
 
     [Fact]
+    public void ZScanOfAListpackReturnsEverythingInOneCallLikeRedis()
+    {
+        AssertBothProtocols("zs:lpscan:", """
+            ZADD zs:lpscan:k 1 a 2.5 b -inf c 1e300 d 0.1 e 3 a1 4 b1 5 a11
+            ZSCAN zs:lpscan:k 0 COUNT 1
+            ZSCAN zs:lpscan:k 7
+            ZSCAN zs:lpscan:k 18446744073709551615 COUNT 2
+            ZSCAN zs:lpscan:k -1
+            ZSCAN zs:lpscan:k 0 MATCH a* COUNT 1
+            ZSCAN zs:lpscan:k 3 MATCH *1 COUNT 100 MATCH a*
+            ZSCAN zs:lpscan:k 0 COUNT 2 COUNT 0
+            ZSCAN zs:lpscan:k 18446744073709551616
+            ZSCAN zs:lpscan:k 0 MATCH x COUNT
+            SADD zs:lpscan:set a
+            ZSCAN zs:lpscan:set 0
+            ZSCAN zs:lpscan:set x
+            ZADD zs:lpscan:big 1 a 2 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+            OBJECT ENCODING zs:lpscan:big
+            ZSCAN zs:lpscan:big 0 COUNT 0
+            ZSCAN zs:lpscan:big 0 COUNT x
+            ZSCAN zs:lpscan:big 0 TYPE zset
+            ZSCAN zs:lpscan:big 0 MATCH
+            ZSCAN zs:lpscan:big 0 MATCH nomatch
+            ZSCAN zs:lpscan:big 0 MATCH a
+            ZSCAN zs:lpscan:big abc
+            """);
+    }
+
+    /// <summary>Runs ZSCAN from cursor 0 to the end; returns the calls made and every (member, score) pair seen.</summary>
+    private static (int Calls, List<string> Pairs) ScanAll(RawClient client, string key, params string[] options)
+    {
+        var pairs = new List<string>();
+        string cursor = "0";
+        int calls = 0;
+        do
+        {
+            var args = new List<string> { "ZSCAN", key, cursor };
+            args.AddRange(options);
+            string reply = client.Call(args.ToArray());
+            // *2, $len cursor, *n, then n bulk strings: each bulk is two lines.
+            string[] lines = reply.Split("\r\n");
+            cursor = lines[2];
+            int n = int.Parse(lines[3].AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+            for (int i = 0; i < n; i += 2) pairs.Add(lines[5 + 2 * i] + " " + lines[7 + 2 * i]);
+            calls++;
+        }
+        while (cursor != "0");
+        pairs.Sort(StringComparer.Ordinal);
+        return (calls, pairs);
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("3")]
+    public void ZScanOfASkiplistReturnsTheSameMembersAndScoresAsRedisInSomeOrder(string protocol)
+    {
+        string key = "zs:slscan:" + protocol;
+        var zadd = new List<string> { "ZADD", key };
+        for (int i = 0; i < 300; i++)
+        {
+            zadd.Add(i % 7 == 0 ? (i / 10.0).ToString(System.Globalization.CultureInfo.InvariantCulture) : i % 11 == 0 ? "-inf" : i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            zadd.Add((i % 2 == 0 ? "even" : "odd") + i);
+        }
+        using RawClient fast = f.Fast.Connect();
+        using RawClient real = f.Real.Connect();
+        foreach (RawClient client in new[] { fast, real })
+        {
+            client.Call("HELLO", protocol);
+            client.Call("DEL", key);
+            Assert.Equal(":300\r\n", client.Call(zadd.ToArray()));
+            Assert.Equal("$8\r\nskiplist\r\n", client.Call("OBJECT", "ENCODING", key));
+        }
+        foreach (string[] options in new[] { new[] { "COUNT", "1000" }, ["COUNT", "10"], [], ["MATCH", "odd1*", "COUNT", "7"], ["MATCH", "none*"] })
+        {
+            (int fastCalls, List<string> fastPairs) = ScanAll(fast, key, options);
+            (int realCalls, List<string> realPairs) = ScanAll(real, key, options);
+            Assert.Equal(realPairs, fastPairs);
+            // Both page: a whole scan in one call only when COUNT covers the set.
+            Assert.Equal(realCalls == 1, fastCalls == 1);
+        }
+    }
+
+    [Fact]
     public void ZRangeStoreAnswersLikeRedis()
     {
         Differential.AssertSameReplies(f, Differential.Script("""
