@@ -4,7 +4,8 @@ using RedisFast.Storage;
 namespace RedisFast.Commands;
 
 /// <summary>
-/// ZUNION, ZINTER, ZDIFF, their *STORE forms and ZINTERCARD (t_zset.c zunionInterDiffGenericCommand).
+/// ZUNION, ZINTER, ZDIFF, their *STORE forms and ZINTERCARD (t_zset.c zunionInterDiffGenericCommand). Inputs
+/// may be sorted sets or plain sets (intset or hashtable), a plain set's members all scoring 1.
 /// </summary>
 internal static partial class SortedSetCommands
 {
@@ -33,13 +34,66 @@ internal static partial class SortedSetCommands
     /// <summary>ZINTERCARD numkeys key [key ...] [LIMIT limit]</summary>
     public static void ZInterCard(Client c) => SetOpGeneric(c, false, 1, SetOp.Inter, true, "zintercard");
 
-    /// <summary>One input of a set operation: its set (null when the key is missing) and weight.</summary>
+    /// <summary>
+    /// One input of a set operation (Redis's zsetopsrc): a sorted set, a plain set whose members all score 1
+    /// (t_zset.c zuiInitIterator / zuiFind handle OBJ_SET), or neither when the key is missing; and its weight.
+    /// </summary>
     private struct SetOpSource
     {
         public RedisSortedSet? Set;
+        public RedisSet? PlainSet;
         public double Weight;
 
-        public readonly int Count => Set?.Count ?? 0;
+        public readonly int Count => Set?.Count ?? PlainSet?.Count ?? 0;
+
+        /// <summary>zuiFind: the member's score in this input (1 in a plain set), false when absent.</summary>
+        public readonly bool TryGetScore(ReadOnlySpan<byte> member, out double score)
+        {
+            if (Set is not null) return Set.TryGetScore(member, out score);
+            score = 1.0;
+            return PlainSet is not null && PlainSet.Contains(member);
+        }
+    }
+
+    /// <summary>
+    /// zuiNext over one input without allocating: a sorted set in (score, member) order, a plain set in its own
+    /// order with score 1 (the order only decides which equal-score sum comes first, and it is per input, so results
+    /// do not depend on it). An intset member is formatted into the caller's scratch buffer.
+    /// </summary>
+    private struct SourceIterator
+    {
+        private ZIterator _z;
+        private readonly RedisSet? _set;
+        private int _position;
+
+        public SourceIterator(in SetOpSource source)
+        {
+            if (source.Set is { } zset) _z = zset.AtRank(0);
+            else if (source.PlainSet is { } set)
+            {
+                _set = set;
+                _position = set.First();
+            }
+        }
+
+        public readonly bool Valid => _set is null ? _z.Valid : _position >= 0;
+
+        public readonly double Score => _set is null ? _z.Score : 1.0;
+
+        /// <summary>Whether <see cref="MemberArray"/> hands back the stored array (no copy): false for an intset.</summary>
+        public readonly bool HasStoredArray => _set is null || !_set.IsIntset;
+
+        /// <summary>The member's bytes; an intset member is written into <paramref name="scratch"/> (20 bytes).</summary>
+        public readonly ReadOnlySpan<byte> Member(Span<byte> scratch) => _set is null ? _z.Member : _set.MemberAt(_position, scratch);
+
+        /// <summary>The member as an array to keep: the stored one, or a new one for an intset member.</summary>
+        public readonly byte[] MemberArray() => _set is null ? _z.Member : _set.MemberArrayAt(_position);
+
+        public void MoveNext()
+        {
+            if (_set is null) _z.MoveNext();
+            else _position = _set.Next(_position);
+        }
     }
 
     private static void SetOpGeneric(Client c, bool store, int numKeysIndex, SetOp op, bool cardinalityOnly, string name)
@@ -69,13 +123,14 @@ internal static partial class SortedSetCommands
             if (index >= 0)
             {
                 ref KeyEntry e = ref c.Db.Table[index];
-                // Redis also accepts plain sets here (score 1 each); see the report: not wired to the set type yet.
-                if (e.Kind != ValueKind.SortedSet)
+                // Plain sets are inputs too, every member with score 1 (t_zset.c: OBJ_ZSET or OBJ_SET, else WRONGTYPE).
+                if (e.Kind == ValueKind.SortedSet) sources[i].Set = (RedisSortedSet)e.Value!;
+                else if (e.Kind == ValueKind.Set) sources[i].PlainSet = (RedisSet)e.Value!;
+                else
                 {
                     c.Reply.WriteError(Errors.WrongType);
                     return;
                 }
-                sources[i].Set = (RedisSortedSet)e.Value!;
             }
             sources[i].Weight = 1.0;
         }
@@ -147,19 +202,7 @@ internal static partial class SortedSetCommands
                 if (sources[0].Count > 0) cardinality = Intersect(sources, aggregate, cardinalityOnly, limit, result);
                 break;
             case SetOp.Union:
-                for (int i = 0; i < n; i++)
-                {
-                    RedisSortedSet? set = sources[i].Set;
-                    if (set is null || set.Count == 0) continue;
-                    for (ZIterator it = set.AtRank(0); it.Valid; it.MoveNext())
-                    {
-                        double score = sources[i].Weight * it.Score;
-                        if (double.IsNaN(score)) score = 0;
-                        ref double slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(result, it.Member, out bool exists);
-                        if (exists) slot = Combine(slot, score, aggregate);
-                        else slot = score;
-                    }
-                }
+                Union(sources, aggregate, result);
                 break;
             default:
                 Difference(sources, result);
@@ -213,20 +256,46 @@ internal static partial class SortedSetCommands
         }
     }
 
+    /// <summary>
+    /// The SET_OP_UNION accumulation: inputs one after the other (smallest first), each member's weighted score
+    /// folded into the accumulator with the aggregate. A NaN product (0 × inf) counts as 0.
+    /// </summary>
+    private static void Union(SetOpSource[] sources, Aggregate aggregate, Dictionary<byte[], double> result)
+    {
+        var byContent = result.GetAlternateLookup<ReadOnlySpan<byte>>();
+        Span<byte> scratch = stackalloc byte[20];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            if (sources[i].Count == 0) continue;
+            for (var it = new SourceIterator(sources[i]); it.Valid; it.MoveNext())
+            {
+                double score = sources[i].Weight * it.Score;
+                if (double.IsNaN(score)) score = 0;
+                bool exists;
+                // A stored member array is shared with the result; an intset member is copied only when new.
+                ref double slot = ref it.HasStoredArray
+                    ? ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(result, it.MemberArray(), out exists)
+                    : ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byContent, it.Member(scratch), out exists);
+                slot = exists ? Combine(slot, score, aggregate) : score;
+            }
+        }
+    }
+
     /// <summary>The SET_OP_INTER walk over the smallest input; returns the cardinality for ZINTERCARD.</summary>
     private static long Intersect(SetOpSource[] sources, Aggregate aggregate, bool cardinalityOnly, long limit, Dictionary<byte[], double> result)
     {
         long cardinality = 0;
-        RedisSortedSet first = sources[0].Set!;
-        for (ZIterator it = first.AtRank(0); it.Valid; it.MoveNext())
+        Span<byte> scratch = stackalloc byte[20];
+        for (var it = new SourceIterator(sources[0]); it.Valid; it.MoveNext())
         {
             double score = sources[0].Weight * it.Score;
             if (double.IsNaN(score)) score = 0;
+            ReadOnlySpan<byte> member = it.Member(scratch);
             int j = 1;
             for (; j < sources.Length; j++)
             {
                 // Redis does not NaN-check the other inputs' weighted scores before aggregating them.
-                if (sources[j].Set is not { } other || !other.TryGetScore(it.Member, out double value)) break;
+                if (!sources[j].TryGetScore(member, out double value)) break;
                 score = Combine(score, value * sources[j].Weight, aggregate);
             }
             if (j != sources.Length) continue;
@@ -237,25 +306,23 @@ internal static partial class SortedSetCommands
             }
             else
             {
-                result[it.Member] = score;
+                result[it.MemberArray()] = score;
             }
         }
         return cardinality;
     }
 
-    /// <summary>zdiff: the members of the first input found in no other input, with their own scores.</summary>
+    /// <summary>zdiff: the members of the first input found in no other input, with their own scores (1 from a plain set).</summary>
     private static void Difference(SetOpSource[] sources, Dictionary<byte[], double> result)
     {
-        RedisSortedSet? first = sources[0].Set;
-        if (first is null || first.Count == 0) return;
-        for (ZIterator it = first.AtRank(0); it.Valid; it.MoveNext())
+        if (sources[0].Count == 0) return;
+        Span<byte> scratch = stackalloc byte[20];
+        for (var it = new SourceIterator(sources[0]); it.Valid; it.MoveNext())
         {
+            ReadOnlySpan<byte> member = it.Member(scratch);
             bool found = false;
-            for (int j = 1; j < sources.Length && !found; j++)
-            {
-                found = sources[j].Set is { } other && other.TryGetScore(it.Member, out _);
-            }
-            if (!found) result[it.Member] = it.Score;
+            for (int j = 1; j < sources.Length && !found; j++) found = sources[j].TryGetScore(member, out _);
+            if (!found) result[it.MemberArray()] = it.Score;
         }
     }
 }

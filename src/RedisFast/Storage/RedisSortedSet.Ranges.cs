@@ -145,7 +145,7 @@ internal sealed partial class RedisSortedSet
             LpDeleteRange((int)start, (int)count);
             return count;
         }
-        return _zsl.DeleteFrom(_zsl.GetByRank(start + 1)!, count, _dict!);
+        return _zsl.DeleteFrom(_zsl.GetByRank(start + 1)!, count, _table!);
     }
 
     /// <summary>zsetDeleteRangeByScore: removes every element whose score is in the range.</summary>
@@ -175,7 +175,7 @@ internal sealed partial class RedisSortedSet
             LpDeleteRange(it.Index, (int)count);
             return count;
         }
-        return _zsl.DeleteFrom(it.Node!, count, _dict!);
+        return _zsl.DeleteFrom(it.Node!, count, _table!);
     }
 
     /// <summary>A random element (ZRANDMEMBER, SRANDMEMBER-style sampling); the set must not be empty.</summary>

@@ -1,14 +1,13 @@
-using RedisFast.Commands;
-
 namespace RedisFast.Storage;
 
 /// <summary>
 /// A sorted set value (Redis 7.0's t_zset.c). Two encodings, as Redis: "listpack", a pair of arrays sorted by
 /// (score, member bytes) for small sets (lookups are linear scans, as in a listpack, but over at most
 /// zset-max-listpack-entries elements), and "skiplist", a <see cref="ZSkipList"/> plus a member→score
-/// dictionary, for large ones. A set converts to skiplist when it passes zset-max-listpack-entries entries or
-/// gets a member longer than zset-max-listpack-value bytes; it goes back only where Redis does (store commands,
-/// <see cref="ConvertToListpackIfNeeded"/>). Owned by the event loop.
+/// <see cref="MemberTable"/> whose stable slots are the ZSCAN cursor, for large ones. A set converts to skiplist
+/// when it passes zset-max-listpack-entries entries or gets a member longer than zset-max-listpack-value bytes;
+/// it goes back only where Redis does (store commands, <see cref="ConvertToListpackIfNeeded"/>). Owned by the
+/// event loop.
 /// </summary>
 internal sealed partial class RedisSortedSet
 {
@@ -21,8 +20,7 @@ internal sealed partial class RedisSortedSet
     private int _lpCount;
 
     private ZSkipList? _zsl;
-    private Dictionary<byte[], double>? _dict;
-    private Dictionary<byte[], double>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private MemberTable? _table;
 
     private RedisSortedSet()
     {
@@ -51,8 +49,7 @@ internal sealed partial class RedisSortedSet
     private void InitSkipList(int capacity)
     {
         _zsl = new ZSkipList();
-        _dict = new Dictionary<byte[], double>(capacity, ByteArrayComparer.Instance);
-        _lookup = _dict.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _table = new MemberTable(capacity);
     }
 
     /// <summary>Whether the set is in the compact (listpack) encoding.</summary>
@@ -67,10 +64,18 @@ internal sealed partial class RedisSortedSet
     /// <summary>The score of <paramref name="member"/>, if present.</summary>
     public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
     {
-        if (_zsl is not null) return _lookup.TryGetValue(member, out score);
-        int i = LpFind(member);
-        score = i >= 0 ? _lpScores![i] : 0;
-        return i >= 0;
+        return Find(member, out score) >= 0;
+    }
+
+    /// <summary>
+    /// The member's position (listpack index or member table slot) and score, or -1: one hash lookup that
+    /// <see cref="Add"/> reuses for the update.
+    /// </summary>
+    private int Find(ReadOnlySpan<byte> member, out double score)
+    {
+        int i = _zsl is null ? LpFind(member) : _table!.Find(member);
+        score = i < 0 ? 0 : _zsl is null ? _lpScores![i] : _table!.ScoreAt(i);
+        return i;
     }
 
     private int LpFind(ReadOnlySpan<byte> member)
@@ -151,7 +156,8 @@ internal sealed partial class RedisSortedSet
             outFlags = OutNan;
             return false;
         }
-        if (TryGetScore(member, out double current))
+        int position = Find(member, out double current);
+        if (position >= 0)
         {
             if (nx)
             {
@@ -176,7 +182,7 @@ internal sealed partial class RedisSortedSet
             // Redis compares with != so -0.0 over 0.0 keeps the stored 0 (t_zset.c zsetAdd).
             if (score != current)
             {
-                UpdateScore(member, current, score);
+                UpdateScore(position, current, score);
                 outFlags = OutUpdated;
             }
             return true;
@@ -204,21 +210,21 @@ internal sealed partial class RedisSortedSet
             }
         }
         _zsl!.Insert(score, member);
-        _dict!.Add(member, score);
+        _table!.AddNew(member, score);
     }
 
-    private void UpdateScore(ReadOnlySpan<byte> member, double current, double score)
+    /// <summary>Moves the member at <paramref name="position"/> (from <see cref="Find"/>) to a new score.</summary>
+    private void UpdateScore(int position, double current, double score)
     {
         if (_zsl is null)
         {
-            int i = LpFind(member);
-            byte[] stored = _lpMembers![i];
-            LpDeleteRange(i, 1);
+            byte[] stored = _lpMembers![position];
+            LpDeleteRange(position, 1);
             LpInsert(score, stored);
             return;
         }
-        _zsl.UpdateScore(current, member, score);
-        _lookup[member] = score;
+        _zsl.UpdateScore(current, _table!.MemberAt(position)!, score);
+        _table.SetScoreAt(position, score);
     }
 
     /// <summary>zsetRemoveFromSkiplist / zzlDeleteRangeByRank of one member: false when absent.</summary>
@@ -231,7 +237,7 @@ internal sealed partial class RedisSortedSet
             LpDeleteRange(i, 1);
             return true;
         }
-        if (!_lookup.Remove(member, out _, out double score)) return false;
+        if (!_table!.Remove(member, out double score)) return false;
         _zsl.Delete(score, member);
         return true;
     }
@@ -247,7 +253,7 @@ internal sealed partial class RedisSortedSet
         }
         else
         {
-            if (!_lookup.TryGetValue(member, out double score)) return -1;
+            if (!_table!.TryGetScore(member, out double score)) return -1;
             rank = _zsl.GetRank(score, member) - 1;
         }
         return reverse ? Count - 1 - rank : rank;
@@ -264,7 +270,7 @@ internal sealed partial class RedisSortedSet
         for (int i = 0; i < count; i++)
         {
             _zsl!.Insert(scores[i], members[i]);
-            _dict!.Add(members[i], scores[i]);
+            _table!.AddNew(members[i], scores[i]);
         }
         _lpMembers = null;
         _lpScores = null;
@@ -288,8 +294,7 @@ internal sealed partial class RedisSortedSet
             scores[i] = x.Score;
         }
         _zsl = null;
-        _dict = null;
-        _lookup = default;
+        _table = null;
         _lpMembers = members;
         _lpScores = scores;
         _lpCount = count;
@@ -306,12 +311,10 @@ internal sealed partial class RedisSortedSet
             copy._lpCount = _lpCount;
             return copy;
         }
-        copy.InitSkipList(_zsl.Count);
-        for (ZSkipListNode? x = _zsl.First; x is not null; x = x.Levels[0].Forward)
-        {
-            copy._zsl!.Insert(x.Score, x.Member);
-            copy._dict!.Add(x.Member, x.Score);
-        }
+        // The copy keeps the original's slots, so a cursor taken on one pages the other the same way.
+        copy._zsl = new ZSkipList();
+        copy._table = _table!.Clone();
+        for (ZSkipListNode? x = _zsl.First; x is not null; x = x.Levels[0].Forward) copy._zsl.Insert(x.Score, x.Member);
         return copy;
     }
 }

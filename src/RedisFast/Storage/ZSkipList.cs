@@ -249,9 +249,9 @@ internal sealed class ZSkipList
 
     /// <summary>
     /// Deletes up to <paramref name="maxCount"/> consecutive nodes starting at <paramref name="first"/>, removing
-    /// each member from <paramref name="dict"/> too (the walk zslDeleteRangeByScore/Lex/Rank share).
+    /// each member from <paramref name="members"/> too (the walk zslDeleteRangeByScore/Lex/Rank share).
     /// </summary>
-    public long DeleteFrom(ZSkipListNode first, long maxCount, Dictionary<byte[], double> dict)
+    public long DeleteFrom(ZSkipListNode first, long maxCount, RedisSortedSet.MemberTable members)
     {
         // Rebuild the update vector for the first node, then unlink nodes one by one: each unlink keeps the
         // vector valid for the next node (zslDeleteRangeByRank does the same).
@@ -262,7 +262,7 @@ internal sealed class ZSkipList
         {
             ZSkipListNode? next = x.Levels[0].Forward;
             DeleteNode(x, _update);
-            dict.Remove(x.Member);
+            members.Remove(x.Member, out _);
             removed++;
             x = next;
         }

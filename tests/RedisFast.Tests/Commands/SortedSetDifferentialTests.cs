@@ -369,6 +369,181 @@ public sealed class SortedSetDifferentialTests(DifferentialFixture f)
     }
 
     [Fact]
+    public void PlainSetsAreSetOperationInputsWithScoreOneLikeRedis()
+    {
+        AssertBothProtocols("zs:sets:", """
+            ZADD zs:sets:z 1 x 2 y 3 z 5 1 -inf 10 inf b
+            SADD zs:sets:ints 1 2 3 10 -5
+            SADD zs:sets:strs a b c x 1 10
+            OBJECT ENCODING zs:sets:ints
+            OBJECT ENCODING zs:sets:strs
+            ZUNION 3 zs:sets:z zs:sets:ints zs:sets:strs WITHSCORES
+            ZUNION 3 zs:sets:z zs:sets:ints zs:sets:strs WEIGHTS 2 3 4 WITHSCORES
+            ZUNION 3 zs:sets:z zs:sets:ints zs:sets:strs AGGREGATE MIN WITHSCORES
+            ZUNION 3 zs:sets:z zs:sets:ints zs:sets:strs WEIGHTS 1 -2 0.5 AGGREGATE MAX WITHSCORES
+            ZUNION 2 zs:sets:z zs:sets:strs WEIGHTS 0 inf WITHSCORES
+            ZUNION 2 zs:sets:z zs:sets:strs WEIGHTS 1 -inf WITHSCORES
+            ZUNION 2 zs:sets:ints zs:sets:strs
+            ZUNION 1 zs:sets:ints WITHSCORES
+            ZINTER 2 zs:sets:z zs:sets:strs WITHSCORES
+            ZINTER 2 zs:sets:ints zs:sets:strs WEIGHTS 5 7 WITHSCORES
+            ZINTER 3 zs:sets:z zs:sets:ints zs:sets:strs AGGREGATE MAX WITHSCORES
+            ZINTER 2 zs:sets:ints zs:sets:ints WITHSCORES
+            ZINTER 2 zs:sets:strs zs:sets:nokey
+            ZINTERCARD 2 zs:sets:z zs:sets:strs
+            ZINTERCARD 2 zs:sets:ints zs:sets:strs LIMIT 1
+            ZINTERCARD 1 zs:sets:strs
+            ZDIFF 2 zs:sets:strs zs:sets:z WITHSCORES
+            ZDIFF 2 zs:sets:z zs:sets:strs WITHSCORES
+            ZDIFF 3 zs:sets:ints zs:sets:strs zs:sets:nokey WITHSCORES
+            ZDIFF 2 zs:sets:ints zs:sets:ints
+            ZUNIONSTORE zs:sets:dst 3 zs:sets:z zs:sets:ints zs:sets:strs WEIGHTS 1 2 3
+            ZRANGE zs:sets:dst 0 -1 WITHSCORES
+            OBJECT ENCODING zs:sets:dst
+            ZINTERSTORE zs:sets:dst 2 zs:sets:strs zs:sets:ints
+            ZRANGE zs:sets:dst 0 -1 WITHSCORES
+            ZDIFFSTORE zs:sets:dst 2 zs:sets:ints zs:sets:z
+            ZRANGE zs:sets:dst 0 -1 WITHSCORES
+            TYPE zs:sets:dst
+            ZUNIONSTORE zs:sets:ints 1 zs:sets:ints WEIGHTS 3
+            TYPE zs:sets:ints
+            ZRANGE zs:sets:ints 0 -1 WITHSCORES
+            SADD zs:sets:empty a
+            SREM zs:sets:empty a
+            HSET zs:sets:hash a 1
+            SET zs:sets:str a
+            ZUNION 2 zs:sets:strs zs:sets:hash
+            ZINTER 2 zs:sets:hash zs:sets:strs
+            ZDIFF 2 zs:sets:strs zs:sets:str
+            ZINTERCARD 2 zs:sets:hash zs:sets:strs
+            ZUNIONSTORE zs:sets:dst 2 zs:sets:strs zs:sets:hash
+            ZUNION 2 zs:sets:strs zs:sets:hash WEIGHTS x
+            ZUNION 1 zs:sets:strs WEIGHTS x
+            """);
+    }
+
+    [Fact]
+    public void LargePlainSetsAsInputsAnswerLikeRedisInEveryEncoding()
+    {
+        var script = new List<string[]>();
+        var ints = new List<string> { "SADD", "zs:bigsets:ints" };
+        for (int i = 0; i < 600; i++) ints.Add((i * 7 - 1000).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var smallInts = new List<string> { "SADD", "zs:bigsets:smallints" };
+        for (int i = 0; i < 300; i++) smallInts.Add((i * 3 - 1000).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var strs = new List<string> { "SADD", "zs:bigsets:strs" };
+        for (int i = 0; i < 300; i++) strs.Add("m" + i);
+        var zadd = new List<string> { "ZADD", "zs:bigsets:z" };
+        for (int i = 0; i < 200; i++) { zadd.Add((i % 13).ToString(System.Globalization.CultureInfo.InvariantCulture)); zadd.Add(i % 2 == 0 ? "m" + i : (i * 3 - 1000).ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+        script.Add(ints.ToArray());
+        script.Add(smallInts.ToArray());
+        script.Add(strs.ToArray());
+        script.Add(zadd.ToArray());
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:ints"]);
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:smallints"]);
+        script.Add(["ZUNION", "4", "zs:bigsets:ints", "zs:bigsets:smallints", "zs:bigsets:strs", "zs:bigsets:z", "WITHSCORES"]);
+        script.Add(["ZUNION", "3", "zs:bigsets:ints", "zs:bigsets:smallints", "zs:bigsets:z", "WEIGHTS", "1.5", "2", "3", "AGGREGATE", "MAX", "WITHSCORES"]);
+        script.Add(["ZINTER", "2", "zs:bigsets:ints", "zs:bigsets:smallints", "WITHSCORES"]);
+        script.Add(["ZINTER", "2", "zs:bigsets:smallints", "zs:bigsets:z", "WEIGHTS", "2", "3", "WITHSCORES"]);
+        script.Add(["ZINTERCARD", "2", "zs:bigsets:ints", "zs:bigsets:smallints"]);
+        script.Add(["ZINTERCARD", "2", "zs:bigsets:ints", "zs:bigsets:smallints", "LIMIT", "17"]);
+        script.Add(["ZDIFF", "2", "zs:bigsets:smallints", "zs:bigsets:ints", "WITHSCORES"]);
+        script.Add(["ZDIFF", "3", "zs:bigsets:z", "zs:bigsets:strs", "zs:bigsets:ints", "WITHSCORES"]);
+        script.Add(["ZUNIONSTORE", "zs:bigsets:dst", "2", "zs:bigsets:strs", "zs:bigsets:smallints"]);
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:dst"]);
+        script.Add(["ZRANGE", "zs:bigsets:dst", "0", "-1", "WITHSCORES"]);
+        script.Add(["ZINTERSTORE", "zs:bigsets:dst", "2", "zs:bigsets:z", "zs:bigsets:ints"]);
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:dst"]);
+        script.Add(["ZRANGE", "zs:bigsets:dst", "0", "-1", "WITHSCORES"]);
+        script.Add(["ZDIFFSTORE", "zs:bigsets:dst", "2", "zs:bigsets:ints", "zs:bigsets:smallints"]);
+        script.Add(["OBJECT", "ENCODING", "zs:bigsets:dst"]);
+        script.Add(["ZRANGE", "zs:bigsets:dst", "0", "-1", "WITHSCORES"]);
+        Differential.AssertSameReplies(f, script);
+    }
+
+    [Fact]
+    public void ZScanOfAListpackReturnsEverythingInOneCallLikeRedis()
+    {
+        AssertBothProtocols("zs:lpscan:", """
+            ZADD zs:lpscan:k 1 a 2.5 b -inf c 1e300 d 0.1 e 3 a1 4 b1 5 a11
+            ZSCAN zs:lpscan:k 0 COUNT 1
+            ZSCAN zs:lpscan:k 7
+            ZSCAN zs:lpscan:k 18446744073709551615 COUNT 2
+            ZSCAN zs:lpscan:k -1
+            ZSCAN zs:lpscan:k 0 MATCH a* COUNT 1
+            ZSCAN zs:lpscan:k 3 MATCH *1 COUNT 100 MATCH a*
+            ZSCAN zs:lpscan:k 0 COUNT 2 COUNT 0
+            ZSCAN zs:lpscan:k 18446744073709551616
+            ZSCAN zs:lpscan:k 0 MATCH x COUNT
+            SADD zs:lpscan:set a
+            ZSCAN zs:lpscan:set 0
+            ZSCAN zs:lpscan:set x
+            ZADD zs:lpscan:big 1 a 2 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+            OBJECT ENCODING zs:lpscan:big
+            ZSCAN zs:lpscan:big 0 COUNT 0
+            ZSCAN zs:lpscan:big 0 COUNT x
+            ZSCAN zs:lpscan:big 0 TYPE zset
+            ZSCAN zs:lpscan:big 0 MATCH
+            ZSCAN zs:lpscan:big 0 MATCH nomatch
+            ZSCAN zs:lpscan:big 0 MATCH a
+            ZSCAN zs:lpscan:big abc
+            """);
+    }
+
+    /// <summary>Runs ZSCAN from cursor 0 to the end; returns the calls made and every (member, score) pair seen.</summary>
+    private static (int Calls, List<string> Pairs) ScanAll(RawClient client, string key, params string[] options)
+    {
+        var pairs = new List<string>();
+        string cursor = "0";
+        int calls = 0;
+        do
+        {
+            var args = new List<string> { "ZSCAN", key, cursor };
+            args.AddRange(options);
+            string reply = client.Call(args.ToArray());
+            // *2, $len cursor, *n, then n bulk strings: each bulk is two lines.
+            string[] lines = reply.Split("\r\n");
+            cursor = lines[2];
+            int n = int.Parse(lines[3].AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+            for (int i = 0; i < n; i += 2) pairs.Add(lines[5 + 2 * i] + " " + lines[7 + 2 * i]);
+            calls++;
+        }
+        while (cursor != "0");
+        pairs.Sort(StringComparer.Ordinal);
+        return (calls, pairs);
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("3")]
+    public void ZScanOfASkiplistReturnsTheSameMembersAndScoresAsRedisInSomeOrder(string protocol)
+    {
+        string key = "zs:slscan:" + protocol;
+        var zadd = new List<string> { "ZADD", key };
+        for (int i = 0; i < 300; i++)
+        {
+            zadd.Add(i % 7 == 0 ? (i / 10.0).ToString(System.Globalization.CultureInfo.InvariantCulture) : i % 11 == 0 ? "-inf" : i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            zadd.Add((i % 2 == 0 ? "even" : "odd") + i);
+        }
+        using RawClient fast = f.Fast.Connect();
+        using RawClient real = f.Real.Connect();
+        foreach (RawClient client in new[] { fast, real })
+        {
+            client.Call("HELLO", protocol);
+            client.Call("DEL", key);
+            Assert.Equal(":300\r\n", client.Call(zadd.ToArray()));
+            Assert.Equal("$8\r\nskiplist\r\n", client.Call("OBJECT", "ENCODING", key));
+        }
+        foreach (string[] options in new[] { new[] { "COUNT", "1000" }, ["COUNT", "10"], [], ["MATCH", "odd1*", "COUNT", "7"], ["MATCH", "none*"] })
+        {
+            (int fastCalls, List<string> fastPairs) = ScanAll(fast, key, options);
+            (int realCalls, List<string> realPairs) = ScanAll(real, key, options);
+            Assert.Equal(realPairs, fastPairs);
+            // Both page: a whole scan in one call only when COUNT covers the set.
+            Assert.Equal(realCalls == 1, fastCalls == 1);
+        }
+    }
+
+    [Fact]
     public void ZRangeStoreAnswersLikeRedis()
     {
         Differential.AssertSameReplies(f, Differential.Script("""
