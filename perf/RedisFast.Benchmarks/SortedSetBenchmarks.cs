@@ -47,12 +47,12 @@ public class SortedSetBenchmarks
     [Benchmark]
     public bool UpdateScore()
     {
-        byte[] member = _members[(_next++ * 7919) % Members];
+        byte[] member = _members[(int)((_next++ * 7919L) % Members)];
         return _set.Add(member, _next & 0xFFFFF, 0, out _, out _, 128, 64);
     }
 
     [Benchmark]
-    public long Rank() => _set.Rank(_members[(_next++ * 7919) % Members], reverse: false);
+    public long Rank() => _set.Rank(_members[(int)((_next++ * 7919L) % Members)], reverse: false);
 
     /// <summary>ZRANGE key r r+9 WITHSCORES without the reply: seek by rank, walk ten.</summary>
     [Benchmark]

@@ -10,7 +10,7 @@ public sealed class ClientStackExchangeTests(ServerFixture f)
     [Fact]
     public void StackExchangeRedisConnectsNamesItsConnectionAndRoundTripsAString()
     {
-        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},allowAdmin=true,name=se-client,connectTimeout=5000");
+        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},allowAdmin=true,name=se-client,connectTimeout=15000,syncTimeout=15000");
         Assert.True(mux.IsConnected);
         IDatabase db = mux.GetDatabase();
         string key = f.Key("se");
@@ -26,7 +26,7 @@ public sealed class ClientStackExchangeTests(ServerFixture f)
     [Fact]
     public void StackExchangeRedisUsesOtherDatabasesThroughSelect()
     {
-        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},allowAdmin=true,connectTimeout=5000");
+        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},allowAdmin=true,connectTimeout=15000,syncTimeout=15000");
         string key = f.Key("db");
         mux.GetDatabase(7).StringSet(key, "seven");
         Assert.Equal("seven", (string?)mux.GetDatabase(7).StringGet(key));

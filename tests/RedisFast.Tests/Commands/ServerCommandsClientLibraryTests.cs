@@ -11,7 +11,7 @@ public sealed class ServerCommandsClientLibraryTests
     {
         using var server = new RedisServer(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], LogLevel = "warning" });
         server.Start();
-        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{server.Port},allowAdmin=true");
+        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{server.Port},allowAdmin=true,syncTimeout=15000,connectTimeout=15000");
         IServer admin = mux.GetServer("127.0.0.1", server.Port);
         IDatabase db = mux.GetDatabase(0);
 

@@ -16,7 +16,7 @@ public sealed class StringClientAndAllocationTests(ServerFixture f)
     [Fact]
     public void StackExchangeRedisClientWorksWithStringCommands()
     {
-        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},allowAdmin=true");
+        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},allowAdmin=true,syncTimeout=15000,connectTimeout=15000");
         IDatabase db = mux.GetDatabase();
         string k = f.Key("se");
 

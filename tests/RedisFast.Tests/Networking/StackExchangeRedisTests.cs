@@ -10,7 +10,7 @@ public sealed class StackExchangeRedisTests(ServerFixture f)
     [Fact]
     public void StackExchangeRedisSetsAndGetsStrings()
     {
-        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},abortConnect=false,allowAdmin=true,syncTimeout=5000,connectTimeout=5000");
+        using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},abortConnect=false,allowAdmin=true,syncTimeout=15000,connectTimeout=15000");
         IDatabase db = mux.GetDatabase();
         string key = f.Key();
         Assert.True(db.StringSet(key, "hello"));
@@ -24,7 +24,7 @@ public sealed class StackExchangeRedisTests(ServerFixture f)
     [Fact]
     public async Task StackExchangeRedisPipelinedAsyncCommandsAllComplete()
     {
-        using ConnectionMultiplexer mux = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{f.Port},abortConnect=false,allowAdmin=true,syncTimeout=5000,connectTimeout=5000");
+        using ConnectionMultiplexer mux = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{f.Port},abortConnect=false,allowAdmin=true,syncTimeout=15000,connectTimeout=15000");
         IDatabase db = mux.GetDatabase();
         string prefix = f.Key();
         var sets = new Task<bool>[500];
