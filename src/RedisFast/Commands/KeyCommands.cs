@@ -56,6 +56,7 @@ internal static partial class KeyCommands
                 continue;
             }
             db.Delete(index);
+            db.KeyModified(c.Args[j]);
             deleted++;
         }
         c.Reply.WriteInteger(deleted);
@@ -142,6 +143,8 @@ internal static partial class KeyCommands
         StoreValue(table, dst, in moved, moved.Value);
         table.SetExpire(dst, moved.ExpireAt);
         table.RemoveAt(src);
+        db.KeyModified(c.Args[1]);
+        db.KeyModified(c.Args[2]);
         if (nx) c.Reply.WriteInteger(1);
         else c.Reply.WriteOk();
     }
@@ -283,6 +286,7 @@ internal static partial class KeyCommands
         StoreValue(dst.Table, to, in source, copy);
         dst.Table[to].AccessedAt = c.Server.Keyspace.NowSeconds;
         dst.Table.SetExpire(to, source.ExpireAt);
+        dst.KeyModified(c.Args[2]);
         c.Reply.WriteInteger(1);
     }
 }

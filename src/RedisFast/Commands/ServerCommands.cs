@@ -36,7 +36,10 @@ internal static partial class ServerCommands
     public static void FlushDb(Client c)
     {
         if (!TryGetFlushMode(c)) return;
+        c.Server.Keyspace.Dirty += c.Db.Table.Count;
         c.Db.Table.Clear();
+        // db.c flushdbCommand: forceCommandPropagation, so an empty database's FLUSHDB is logged too.
+        c.ForcePropagation();
         c.Reply.WriteOk();
     }
 
@@ -44,7 +47,12 @@ internal static partial class ServerCommands
     public static void FlushAll(Client c)
     {
         if (!TryGetFlushMode(c)) return;
-        foreach (Database db in c.Server.Keyspace.Databases) db.Table.Clear();
+        foreach (Database db in c.Server.Keyspace.Databases)
+        {
+            c.Server.Keyspace.Dirty += db.Table.Count;
+            db.Table.Clear();
+        }
+        c.ForcePropagation();
         c.Reply.WriteOk();
     }
 
@@ -81,6 +89,7 @@ internal static partial class ServerCommands
             return;
         }
         c.Server.Keyspace.Swap((int)a, (int)b);
+        c.Server.Keyspace.Dirty++;
         c.Reply.WriteOk();
     }
 
@@ -159,6 +168,8 @@ internal static partial class ServerCommands
                 }
             }
         }
+        // prepareForShutdown: "Calling fsync() on the AOF file." (flush, fsync, close).
+        server.Aof.Shutdown();
         if (server.Config.PidFile.Length > 0)
         {
             log.Notice("Removing the pid file.");

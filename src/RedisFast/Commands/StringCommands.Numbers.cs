@@ -50,6 +50,7 @@ internal static partial class StringCommands
         if (added)
         {
             db.SetInteger(index, increment);
+            db.KeyModified(c.Args[1]);
             c.Reply.WriteInteger(increment);
             return;
         }
@@ -77,6 +78,7 @@ internal static partial class StringCommands
         }
         value += increment;
         db.SetInteger(index, value);
+        db.KeyModified(c.Args[1]);
         c.Reply.WriteInteger(value);
     }
 
@@ -118,6 +120,9 @@ internal static partial class StringCommands
         byte[] text = sum.FormatHuman();
         if (index < 0) index = db.LookupOrAdd(c.Args[1], out _);
         db.SetStringNoInteger(index, text);
+        db.KeyModified(c.Args[1]);
+        // t_string.c incrbyfloatCommand: logged as SET key result KEEPTTL, so float formatting never replays differently.
+        if (c.PropagateAs(4) is { } p) p.Add("SET"u8).Add(c.Args[1]).Add(text).Add("KEEPTTL"u8);
         c.Reply.WriteBulk(text);
     }
 }

@@ -30,6 +30,7 @@ internal static partial class StringCommands
         if (added)
         {
             db.SetString(index, value, keepTtl: false);
+            db.KeyModified(c.Args[1]);
             c.Reply.WriteInteger(value.Length);
             return;
         }
@@ -42,6 +43,7 @@ internal static partial class StringCommands
         if (!CheckStringLength(c, oldLength, value.Length)) return;
         Span<byte> bytes = db.GrowRawString(index, oldLength + value.Length);
         value.CopyTo(bytes[oldLength..]);
+        db.KeyModified(c.Args[1]);
         c.Reply.WriteInteger(bytes.Length);
     }
 
@@ -156,6 +158,7 @@ internal static partial class StringCommands
         int needed = (int)offset + value.Length;
         Span<byte> bytes = db.GrowRawString(index, Math.Max(needed, db.StringLength(index)));
         value.CopyTo(bytes[(int)offset..]);
+        db.KeyModified(c.Args[1]);
         c.Reply.WriteInteger(bytes.Length);
     }
 

@@ -85,6 +85,7 @@ internal static partial class StringCommands
             Database db = c.Db;
             int index = db.LookupOrAdd(c.Args[1], out _);
             db.SetString(index, c.Args[2], keepTtl: false);
+            db.KeyModified(c.Args[1]);
             c.Reply.WriteOk();
             return;
         }
@@ -132,6 +133,10 @@ internal static partial class StringCommands
         int index = db.LookupOrAdd(key, out _);
         db.SetString(index, c.Args[valueArg], keepTtl: (flags & OptKeepTtl) != 0);
         if (expireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, expireAt);
+        db.KeyModified(key);
+        // t_string.c setGenericCommand: a relative or seconds expiry is logged as SET key value PXAT ms (other options dropped).
+        if (expireArg != 0 && (flags & OptPxAt) == 0 && c.PropagateAs(5) is { } p)
+            p.Add("SET"u8).Add(key).Add(c.Args[valueArg]).Add("PXAT"u8).Add(expireAt);
         if ((flags & OptGet) == 0)
         {
             if (setNxReplies) c.Reply.WriteRaw(":1\r\n"u8);
@@ -259,6 +264,7 @@ internal static partial class StringCommands
         {
             int index = db.LookupOrAdd(c.Args[j], out _);
             db.SetString(index, c.Args[j + 1], keepTtl: false);
+            db.KeyModified(c.Args[j]);
         }
         if (nx) c.Reply.WriteRaw(":1\r\n"u8);
         else c.Reply.WriteOk();
@@ -273,6 +279,9 @@ internal static partial class StringCommands
         else if (!WriteStringOrWrongType(c, db, index)) return;
         index = db.LookupOrAdd(c.Args[1], out _);
         db.SetString(index, c.Args[2], keepTtl: false);
+        db.KeyModified(c.Args[1]);
+        // t_string.c getsetCommand: logged as SET.
+        if (c.PropagateAs(3) is { } p) p.Add("SET"u8).Add(c.Args[1]).Add(c.Args[2]);
     }
 
     /// <summary>GETDEL key</summary>
@@ -285,7 +294,11 @@ internal static partial class StringCommands
             c.Reply.WriteNull();
             return;
         }
-        if (WriteStringOrWrongType(c, db, index)) db.Delete(index);
+        if (!WriteStringOrWrongType(c, db, index)) return;
+        db.Delete(index);
+        db.KeyModified(c.Args[1]);
+        // t_string.c getdelCommand: logged as DEL.
+        if (c.PropagateAs(2) is { } p) p.Add("DEL"u8).Add(c.Args[1]);
     }
 
     /// <summary>
@@ -312,9 +325,26 @@ internal static partial class StringCommands
         long at = KeyTable.NoExpiry;
         if (expireArg != 0 && !TryGetExpireAt(c, c.Args[expireArg], flags, "ERR invalid expire time in 'getex' command"u8, out at)) return;
         WriteStringOrWrongType(c, db, index);
-        if ((flags & (OptExAt | OptPxAt)) != 0 && at <= db.Now) db.Delete(index);
-        else if (expireArg != 0) db.Table.SetExpire(index, at);
-        else if ((flags & OptPersist) != 0 && db.Table[index].ExpireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, KeyTable.NoExpiry);
+        ReadOnlySpan<byte> key = c.Args[1];
+        // t_string.c getexCommand propagates DEL, PEXPIREAT key ms or PERSIST key for what it did.
+        if ((flags & (OptExAt | OptPxAt)) != 0 && at <= db.Now)
+        {
+            db.Delete(index);
+            db.KeyModified(key);
+            if (c.PropagateAs(2) is { } p) p.Add("DEL"u8).Add(key);
+        }
+        else if (expireArg != 0)
+        {
+            db.Table.SetExpire(index, at);
+            db.KeyModified(key);
+            if (c.PropagateAs(3) is { } p) p.Add("PEXPIREAT"u8).Add(key).Add(at);
+        }
+        else if ((flags & OptPersist) != 0 && db.Table[index].ExpireAt != KeyTable.NoExpiry)
+        {
+            db.Table.SetExpire(index, KeyTable.NoExpiry);
+            db.KeyModified(key);
+            if (c.PropagateAs(2) is { } p) p.Add("PERSIST"u8).Add(key);
+        }
     }
 
     /// <summary>The bytes up to the first NUL: how C's strcasecmp sees an argument.</summary>

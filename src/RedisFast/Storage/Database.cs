@@ -81,6 +81,7 @@ internal sealed class Database
         if (!added && Table[index].ExpireAt != KeyTable.NoExpiry && Table[index].ExpireAt <= _keyspace.Now)
         {
             _keyspace.Stats.ExpiredKeys++;
+            _keyspace.ExpiredKeyListener?.Invoke(this, Table[index].Key);
             ClearValue(index);
             added = true;
         }
@@ -113,6 +114,7 @@ internal sealed class Database
     public void ExpireAt(int index)
     {
         _keyspace.Stats.ExpiredKeys++;
+        _keyspace.ExpiredKeyListener?.Invoke(this, Table[index].Key);
         Table.RemoveAt(index);
     }
 
