@@ -134,14 +134,29 @@ internal static partial class StringCommands
         db.SetString(index, c.Args[valueArg], keepTtl: (flags & OptKeepTtl) != 0);
         if (expireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, expireAt);
         db.KeyModified(key);
-        // t_string.c setGenericCommand: a relative or seconds expiry is logged as SET key value PXAT ms (other options dropped).
-        if (expireArg != 0 && (flags & OptPxAt) == 0 && c.PropagateAs(5) is { } p)
-            p.Add("SET"u8).Add(key).Add(c.Args[valueArg]).Add("PXAT"u8).Add(expireAt);
+        // t_string.c setGenericCommand: any expiry is logged as SET key value PXAT ms (other options dropped); GET
+        // without an expiry is logged without the GET argument.
+        if (expireArg != 0)
+        {
+            if (c.PropagateAs(5) is { } p) p.Add("SET"u8).Add(key).Add(c.Args[valueArg]).Add("PXAT"u8).Add(expireAt);
+        }
+        else if ((flags & OptGet) != 0) PropagateWithoutGet(c);
         if ((flags & OptGet) == 0)
         {
             if (setNxReplies) c.Reply.WriteRaw(":1\r\n"u8);
             else c.Reply.WriteOk();
         }
+    }
+
+    /// <summary>SET ... GET is logged without its GET arguments (every one of them, as Redis filters argv).</summary>
+    private static void PropagateWithoutGet(Client c)
+    {
+        int gets = 0;
+        for (int i = 3; i < c.Argc; i++)
+            if (Is(CString(c.Args[i]), "GET"u8)) gets++;
+        if (c.PropagateAs(c.Argc - gets) is not { } p) return;
+        for (int i = 0; i < c.Argc; i++)
+            if (i < 3 || !Is(CString(c.Args[i]), "GET"u8)) p.Add(c.Args[i]);
     }
 
     /// <summary>
