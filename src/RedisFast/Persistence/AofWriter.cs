@@ -99,16 +99,21 @@ internal sealed class AofWriter
     /// </summary>
     public bool Stop(int giveUpMs)
     {
+        _giveUpMs = giveUpMs;
+        _stopGiveUp.Start();
         _stopping = true;
         _ring.Nudge();
-        _thread.Join(giveUpMs <= 0 ? Timeout.Infinite : giveUpMs + 1000);
+        bool joined = _thread.Join(giveUpMs + 2000);
         _fsyncRequest.Release();
-        _fsyncThread.Join(5000);
-        bool complete = _written == _ring.Head;
+        joined &= _fsyncThread.Join(giveUpMs + 2000);
+        bool complete = Volatile.Read(ref _written) == _ring.Head;
         if (complete) NativeFile.DataSync(_file);
-        _file.Dispose();
+        // A thread still inside a system call keeps the handle: leak it rather than close it under that thread.
+        if (joined) _file.Dispose();
         return complete;
     }
+
+    private long _giveUpMs;
 
     private void Main()
     {
@@ -117,7 +122,7 @@ internal sealed class AofWriter
             bool hasData = _ring.WaitForData(Policy == FsyncPolicy.EverySec ? 100 : 1000);
             if (hasData && !WriteAvailable())
             {
-                if (_stopping && _stopGiveUp.ElapsedMilliseconds > 5000) return;
+                if (_stopping && _stopGiveUp.ElapsedMilliseconds > _giveUpMs) return;
                 continue;
             }
             if (Policy == FsyncPolicy.EverySec) MaybeStartFsync(force: false);
@@ -126,7 +131,6 @@ internal sealed class AofWriter
                 while (FsyncPending) Thread.Sleep(1);
                 return;
             }
-            if (_stopping && !_stopGiveUp.IsRunning) _stopGiveUp.Start();
         }
     }
 
@@ -196,9 +200,8 @@ internal sealed class AofWriter
 
     private void RetrySync()
     {
-        while (!_stopping || _stopGiveUp.ElapsedMilliseconds < 5000)
+        while (!_stopping || _stopGiveUp.ElapsedMilliseconds < _giveUpMs)
         {
-            if (_stopping && !_stopGiveUp.IsRunning) _stopGiveUp.Start();
             Thread.Sleep(RetryMs);
             if (NativeFile.DataSync(_file) == 0)
             {

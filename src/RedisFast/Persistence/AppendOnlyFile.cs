@@ -33,6 +33,7 @@ internal sealed class AppendOnlyFile
     private readonly NotifyWork _notifyWork;
     private readonly Thread _notifier;
     private readonly AutoResetEvent _notifyEvent = new(false);
+    private bool _notifierStarted;
     private int _waitersPresent;
     private int _notifyQueued;
     private AofWriter? _writer;
@@ -45,8 +46,8 @@ internal sealed class AppendOnlyFile
     {
         _server = server;
         _notifyWork = new NotifyWork(this);
+        // Started with the first writer: a server that never turns the AOF on has no extra thread.
         _notifier = new Thread(NotifierMain) { IsBackground = true, Name = "redisfast-aof-notify" };
-        _notifier.Start();
     }
 
     /// <summary>The propagator while the AOF is on, else null (the request path's only check).</summary>
@@ -174,6 +175,11 @@ internal sealed class AppendOnlyFile
 
     private void StartWriter()
     {
+        if (!_notifierStarted)
+        {
+            _notifierStarted = true;
+            _notifier.Start();
+        }
         string incrName = _manifest.Incrs[^1].Name;
         string path = Path.Combine(Directory, incrName);
         SafeFileHandle file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
