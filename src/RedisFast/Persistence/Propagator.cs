@@ -131,7 +131,8 @@ internal sealed class Propagator
     /// <summary>The command as received: a raw copy of the RESP multibulk from the receive slab, or rebuilt for inline commands.</summary>
     private void WriteArguments(Protocol.CommandArguments args)
     {
-        if (args.Position > args.CommandStart && args.Buffer[args.CommandStart] == (byte)'*')
+        // Inside a transaction the arguments may come from EXEC's queue rather than the receive slab: rebuild them.
+        if (_transactionDepth == 0 && args.Position > args.CommandStart && args.Buffer[args.CommandStart] == (byte)'*')
         {
             _ring.Write(args.Buffer.AsSpan(args.CommandStart, args.Position - args.CommandStart));
             return;
