@@ -53,6 +53,12 @@ internal static class Program
         {
             server.Start();
         }
+        catch (RedisFast.Persistence.AofLoadException e)
+        {
+            // Redis logs why and exits with 1 (aof.c loadAppendOnlyFiles: exit(1) on AOF_FAILED / AOF_TRUNCATED).
+            server.Log.Warning(e.Message);
+            return 1;
+        }
         catch (System.Net.Sockets.SocketException e)
         {
             // Redis: "Warning: Could not create server TCP listening socket *:6379: bind: Address already in use" then exit 1.

@@ -144,7 +144,7 @@ internal sealed class BlockingKeys : IDisposable
         for (int n = queue.Count; n > 0 && queue.First is { } node; n--)
         {
             BlockedWait wait = node.Value;
-            if (wait.Serve(wait, db, key))
+            if (wait.Client.ServeBlocked(wait, db, key))
             {
                 Unblock(wait);
                 wait.Client.Connection.Wake();

@@ -112,6 +112,9 @@ internal sealed partial class Client
             Reject(command, $"ERR wrong number of arguments for '{command.FullName}' command");
             return;
         }
+        // The AOF: null while appendonly is off, so the path without it costs this one check.
+        Persistence.Propagator? propagator = _server.Aof.Propagator;
+        if (propagator is not null && IsDeniedByDiskError(command)) return;
         LastCommand = command;
         // One test covers MULTI and RESP2 subscribed mode, so ordinary commands pay a single branch.
         if ((InMulti | IsSubscribed) && !PassesContextChecks(command)) return;
@@ -124,6 +127,9 @@ internal sealed partial class Client
         long start = Stopwatch.GetTimestamp();
         long errorsBefore = Reply.ErrorCount;
         long pendingBefore = Connection.Output.Pending;
+        Persistence.Propagator? propagator = _server.Aof.Propagator;
+        long dirtyBefore = _server.Keyspace.Dirty;
+        long aofHeadBefore = propagator is null ? 0 : propagator.Head;
         _executeDepth++;
         try
         {
@@ -134,6 +140,7 @@ internal sealed partial class Client
             HandlerFailed(command, ex, pendingBefore);
         }
         _executeDepth--;
+        if (propagator is not null) Propagate(propagator, dirtyBefore, aofHeadBefore);
         command.Microseconds += (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         command.Calls++;
         if (Reply.ErrorCount != errorsBefore) command.FailedCalls++;
@@ -156,6 +163,56 @@ internal sealed partial class Client
         if (Connection.Output.Pending != pendingBefore) CloseAfterReply = true;
         Reply.WriteError($"ERR internal error executing '{command.FullName}': {ex.GetType().Name}");
     }
+
+    /// <summary>
+    /// After a command with the AOF on: logs it if it changed the data set, and under appendfsync always makes the
+    /// connection hold its replies until what this command appended (expired-key DELs included) is fsynced.
+    /// </summary>
+    private void Propagate(Persistence.Propagator propagator, long dirtyBefore, long aofHeadBefore)
+    {
+        propagator.AfterCommand(this, dirtyBefore);
+        if (propagator.Head != aofHeadBefore && _server.Aof.HoldsReplies) Connection.DurableNeeded = propagator.Head;
+    }
+
+    /// <summary>
+    /// server.c processCommand: while the AOF cannot be written, write commands (and PING) are refused with
+    /// "-MISCONF Errors writing to the AOF file: strerror"; reads are served.
+    /// </summary>
+    private bool IsDeniedByDiskError(CommandDefinition command)
+    {
+        if ((command.Flags & CommandFlags.Write) == 0 && command.Name != "ping") return false;
+        string? error = _server.Aof.WriteError;
+        if (error is null) return false;
+        Reject(command, error);
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces what the AOF logs for the current command (Redis's rewriteClientCommandVector): returns a builder
+    /// for <paramref name="argc"/> arguments, or null when the AOF is off (then nothing needs building).
+    /// Example: <c>if (c.PropagateAs(3) is { } p) p.Add("PEXPIREAT"u8).Add(key).Add(at);</c>. Only used when the
+    /// command changed the data set (<see cref="Storage.Keyspace.Dirty"/>) or <see cref="ForcePropagation"/> was called.
+    /// </summary>
+    public Persistence.PropagationBuilder? PropagateAs(int argc) => _server.Aof.Propagator?.Override.Begin(argc);
+
+    /// <summary>
+    /// Serves this blocked client (BlockingKeys calls it for a ready key) inside the same propagation bracket as a
+    /// command: what the serve changed is logged (the handler says how with <see cref="PropagateAs"/>: LPOP, LMOVE,
+    /// ZPOPMIN ..., as Redis's serveClientBlockedOnList alsoPropagate), and under appendfsync always the reply waits
+    /// for the fsync like any other write's.
+    /// </summary>
+    internal bool ServeBlocked(BlockedWait wait, Database db, byte[] key)
+    {
+        Persistence.Propagator? propagator = _server.Aof.Propagator;
+        long dirtyBefore = _server.Keyspace.Dirty;
+        long aofHeadBefore = propagator is null ? 0 : propagator.Head;
+        bool served = wait.Serve(wait, db, key);
+        if (propagator is not null) Propagate(propagator, dirtyBefore, aofHeadBefore);
+        return served;
+    }
+
+    /// <summary>Logs the current command even though it changed nothing (forceCommandPropagation: FLUSHALL, FLUSHDB).</summary>
+    public void ForcePropagation() => _server.Aof.Propagator?.Force();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsQuit(ReadOnlySpan<byte> name) =>

@@ -13,6 +13,7 @@ internal static class CommandTable
         ServerCommands.Register(table);
         StringCommands.Register(table);
         KeyCommands.Register(table);
+        Persistence.PersistenceCommands.Register(table);
         SortedSetCommands.Register(table);
         HashCommands.Register(table);
         SetCommands.Register(table);

@@ -83,14 +83,22 @@ internal static partial class KeyCommands
         }
         if (when <= now)
         {
-            // checkAlreadyExpired: deleted as by DEL (not counted in expired_keys).
+            // checkAlreadyExpired: deleted as by DEL (not counted in expired_keys), and logged as DEL.
             db.Delete(index);
+            db.KeyModified(c.Args[1]);
+            if (c.PropagateAs(2) is { } p) p.Add("DEL"u8).Add(c.Args[1]);
         }
         else
         {
             db.Table.SetExpire(index, when);
+            db.KeyModified(c.Args[1]);
+            // expire.c expireGenericCommand: logged as PEXPIREAT key absolute-ms, the NX/XX/GT/LT options kept.
+            if (c.PropagateAs(c.Argc) is { } p)
+            {
+                p.Add("PEXPIREAT"u8).Add(c.Args[1]).Add(when);
+                for (int i = 3; i < c.Argc; i++) p.Add(c.Args[i]);
+            }
         }
-        db.KeyModified(c.Args[1]);
         c.Reply.WriteInteger(1);
     }
 

@@ -121,8 +121,26 @@ internal static partial class ListCommands
         var list = (RedisList)db.Table[slot].Value!;
         if (list.Count == 0) return false;
         Client c = wait.Client;
-        if (wait.Target is not null) MoveElement(c, db, slot, list, key, wait.Target, wait.Where, wait.WhereTo);
-        else PopForBlockingCommand(c, db, slot, list, key, wait.Where, wait.Count);
+        // The served client's arguments are long gone: say what to log (serveClientBlockedOnList's alsoPropagate:
+        // [LR]POP key, [LR]POP key count for BLMPOP, LMOVE for BLMOVE; BRPOPLPUSH is logged as the equivalent LMOVE).
+        if (wait.Target is not null)
+        {
+            if (c.PropagateAs(5) is { } move)
+                move.Add("LMOVE"u8).Add(key).Add(wait.Target).Add(wait.Where ? "LEFT"u8 : "RIGHT"u8).Add(wait.WhereTo ? "LEFT"u8 : "RIGHT"u8);
+            MoveElement(c, db, slot, list, key, wait.Target, wait.Where, wait.WhereTo);
+        }
+        else
+        {
+            if (wait.Count == -1)
+            {
+                if (c.PropagateAs(2) is { } pop) pop.Add(wait.Where ? "LPOP"u8 : "RPOP"u8).Add(key);
+            }
+            else if (c.PropagateAs(3) is { } pop)
+            {
+                pop.Add(wait.Where ? "LPOP"u8 : "RPOP"u8).Add(key).Add(Math.Min(wait.Count, list.Count));
+            }
+            PopForBlockingCommand(c, db, slot, list, key, wait.Where, wait.Count);
+        }
         return true;
     }
 

@@ -44,6 +44,23 @@ internal static partial class ServerCommands
     {
         foreach (ConfigParameter p in changed)
         {
+            // config.c updateAppendonly / updateAppendFsync.
+            if (p.Name == "appendonly")
+            {
+                if (!server.Config.AppendOnly)
+                {
+                    server.Aof.Disable();
+                    continue;
+                }
+                string? aofError = server.Aof.Enable();
+                if (aofError is not null) return aofError;
+                continue;
+            }
+            if (p.Name == "appendfsync")
+            {
+                server.Aof.PolicyChanged();
+                continue;
+            }
             if (p.Name is not ("port" or "bind")) continue;
             if (server.TryRebind()) return null;
             string reason = p.Name == "port" ? "Unable to listen on this port" : "Failed to bind to specified addresses.";

@@ -224,18 +224,27 @@ internal static partial class ServerCommands
             .Field("rdb_last_cow_size", 0)
             .Field("rdb_last_load_keys_expired", 0)
             .Field("rdb_last_load_keys_loaded", 0)
-            .Field("aof_enabled", server.Config.AppendOnly ? 1 : 0)
+            .Field("aof_enabled", server.Aof.IsOn ? 1 : 0)
             .Field("aof_rewrite_in_progress", 0)
             .Field("aof_rewrite_scheduled", 0)
-            .Field("aof_last_rewrite_time_sec", -1)
+            .Field("aof_last_rewrite_time_sec", server.Aof.LastRewriteSeconds)
             .Field("aof_current_rewrite_time_sec", -1)
-            .Field("aof_last_bgrewrite_status", "ok")
-            .Field("aof_rewrites", 0)
-            .Field("aof_rewrites_consecutive_failures", 0)
-            .Field("aof_last_write_status", "ok")
+            .Field("aof_last_bgrewrite_status", server.Aof.LastRewriteOk ? "ok" : "err")
+            .Field("aof_rewrites", server.Aof.Rewrites)
+            .Field("aof_rewrites_consecutive_failures", server.Aof.ConsecutiveRewriteFailures)
+            .Field("aof_last_write_status", server.Aof.LastWriteOk ? "ok" : "err")
             .Field("aof_last_cow_size", 0)
             .Field("module_fork_in_progress", 0)
             .Field("module_fork_last_cow_size", 0);
+        Persistence.AppendOnlyFile aof = server.Aof;
+        if (!aof.IsOn) return;
+        // server.c genRedisInfoString: these follow only while the AOF is on.
+        w.Field("aof_current_size", aof.CurrentSize)
+            .Field("aof_base_size", aof.BaseSize)
+            .Field("aof_pending_rewrite", 0)
+            .Field("aof_buffer_length", aof.BufferLength)
+            .Field("aof_pending_bio_fsync", aof.FsyncPending ? 1 : 0)
+            .Field("aof_delayed_fsync", aof.DelayedFsyncs);
     }
 
     private static void WriteStats(InfoWriter w, RedisServer server)

@@ -37,6 +37,8 @@ internal static partial class ServerCommands
     {
         if (!TryGetFlushMode(c)) return;
         Flush(c, c.Db);
+        // db.c flushdbCommand: forceCommandPropagation, so an empty database's FLUSHDB is logged too.
+        c.ForcePropagation();
         c.Reply.WriteOk();
     }
 
@@ -45,17 +47,18 @@ internal static partial class ServerCommands
     {
         if (!TryGetFlushMode(c)) return;
         foreach (Database db in c.Server.Keyspace.Databases) Flush(c, db);
+        c.ForcePropagation();
         c.Reply.WriteOk();
     }
 
     /// <summary>
-    /// Empties one database: watchers of its keys fail their EXEC (touchAllWatchedKeysInDb), and the flush counts as
-    /// a change even when the database was empty, so it is always propagated (flushdbCommand forces propagation).
+    /// Empties one database: watchers of its keys fail their EXEC (touchAllWatchedKeysInDb); every key removed
+    /// counts as a change (server.dirty += emptyData). Callers force propagation, so an empty flush is logged too.
     /// </summary>
     private static void Flush(Client c, Database db)
     {
         c.Server.Watches.TouchAllWatchedKeysInDb(db, null);
-        c.Server.Keyspace.Dirty += db.Count + 1;
+        c.Server.Keyspace.Dirty += db.Count;
         db.Table.Clear();
     }
 
@@ -177,6 +180,8 @@ internal static partial class ServerCommands
                 }
             }
         }
+        // prepareForShutdown: "Calling fsync() on the AOF file." (flush, fsync, close).
+        server.Aof.Shutdown();
         if (server.Config.PidFile.Length > 0)
         {
             log.Notice("Removing the pid file.");

@@ -121,6 +121,8 @@ internal static partial class StringCommands
         if (index < 0) index = db.LookupOrAdd(c.Args[1], out _);
         db.SetStringNoInteger(index, text);
         db.KeyModified(c.Args[1]);
+        // t_string.c incrbyfloatCommand: logged as SET key result KEEPTTL, so float formatting never replays differently.
+        if (c.PropagateAs(4) is { } p) p.Add("SET"u8).Add(c.Args[1]).Add(text).Add("KEEPTTL"u8);
         c.Reply.WriteBulk(text);
     }
 }

@@ -134,11 +134,29 @@ internal static partial class StringCommands
         db.SetString(index, c.Args[valueArg], keepTtl: (flags & OptKeepTtl) != 0);
         if (expireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, expireAt);
         db.KeyModified(key);
+        // t_string.c setGenericCommand: any expiry is logged as SET key value PXAT ms (other options dropped); GET
+        // without an expiry is logged without the GET argument.
+        if (expireArg != 0)
+        {
+            if (c.PropagateAs(5) is { } p) p.Add("SET"u8).Add(key).Add(c.Args[valueArg]).Add("PXAT"u8).Add(expireAt);
+        }
+        else if ((flags & OptGet) != 0) PropagateWithoutGet(c);
         if ((flags & OptGet) == 0)
         {
             if (setNxReplies) c.Reply.WriteRaw(":1\r\n"u8);
             else c.Reply.WriteOk();
         }
+    }
+
+    /// <summary>SET ... GET is logged without its GET arguments (every one of them, as Redis filters argv).</summary>
+    private static void PropagateWithoutGet(Client c)
+    {
+        int gets = 0;
+        for (int i = 3; i < c.Argc; i++)
+            if (Is(CString(c.Args[i]), "GET"u8)) gets++;
+        if (c.PropagateAs(c.Argc - gets) is not { } p) return;
+        for (int i = 0; i < c.Argc; i++)
+            if (i < 3 || !Is(CString(c.Args[i]), "GET"u8)) p.Add(c.Args[i]);
     }
 
     /// <summary>
@@ -277,6 +295,8 @@ internal static partial class StringCommands
         index = db.LookupOrAdd(c.Args[1], out _);
         db.SetString(index, c.Args[2], keepTtl: false);
         db.KeyModified(c.Args[1]);
+        // t_string.c getsetCommand: logged as SET.
+        if (c.PropagateAs(3) is { } p) p.Add("SET"u8).Add(c.Args[1]).Add(c.Args[2]);
     }
 
     /// <summary>GETDEL key</summary>
@@ -289,11 +309,11 @@ internal static partial class StringCommands
             c.Reply.WriteNull();
             return;
         }
-        if (WriteStringOrWrongType(c, db, index))
-        {
-            db.Delete(index);
-            db.KeyModified(c.Args[1]);
-        }
+        if (!WriteStringOrWrongType(c, db, index)) return;
+        db.Delete(index);
+        db.KeyModified(c.Args[1]);
+        // t_string.c getdelCommand: logged as DEL.
+        if (c.PropagateAs(2) is { } p) p.Add("DEL"u8).Add(c.Args[1]);
     }
 
     /// <summary>
@@ -320,12 +340,26 @@ internal static partial class StringCommands
         long at = KeyTable.NoExpiry;
         if (expireArg != 0 && !TryGetExpireAt(c, c.Args[expireArg], flags, "ERR invalid expire time in 'getex' command"u8, out at)) return;
         WriteStringOrWrongType(c, db, index);
-        // getexCommand signals the key only when it deleted it, set an expiry, or removed one.
-        if ((flags & (OptExAt | OptPxAt)) != 0 && at <= db.Now) db.Delete(index);
-        else if (expireArg != 0) db.Table.SetExpire(index, at);
-        else if ((flags & OptPersist) != 0 && db.Table[index].ExpireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, KeyTable.NoExpiry);
-        else return;
-        db.KeyModified(c.Args[1]);
+        ReadOnlySpan<byte> key = c.Args[1];
+        // t_string.c getexCommand propagates DEL, PEXPIREAT key ms or PERSIST key for what it did.
+        if ((flags & (OptExAt | OptPxAt)) != 0 && at <= db.Now)
+        {
+            db.Delete(index);
+            db.KeyModified(key);
+            if (c.PropagateAs(2) is { } p) p.Add("DEL"u8).Add(key);
+        }
+        else if (expireArg != 0)
+        {
+            db.Table.SetExpire(index, at);
+            db.KeyModified(key);
+            if (c.PropagateAs(3) is { } p) p.Add("PEXPIREAT"u8).Add(key).Add(at);
+        }
+        else if ((flags & OptPersist) != 0 && db.Table[index].ExpireAt != KeyTable.NoExpiry)
+        {
+            db.Table.SetExpire(index, KeyTable.NoExpiry);
+            db.KeyModified(key);
+            if (c.PropagateAs(2) is { } p) p.Add("PERSIST"u8).Add(key);
+        }
     }
 
     /// <summary>The bytes up to the first NUL: how C's strcasecmp sees an argument.</summary>

@@ -53,12 +53,17 @@ internal static class TransactionCommands
         }
         // Unwatch before running: the transaction's own writes must not touch its watches.
         c.Server.Watches.UnwatchAll(c);
+        // The AOF gets the block's writes wrapped in MULTI ... EXEC, and not this EXEC's own argv.
+        Persistence.Propagator? propagator = c.Server.Aof.Propagator;
+        propagator?.BeginTransaction();
         try
         {
             c.RunQueuedCommands();
         }
         finally
         {
+            propagator?.EndTransaction();
+            propagator?.SkipCurrent();
             c.DiscardTransaction();
         }
     }

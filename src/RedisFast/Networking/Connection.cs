@@ -88,6 +88,15 @@ internal sealed partial class Connection : ILoopWork
 
     public bool IsClosing => _closing;
 
+    /// <summary>
+    /// appendfsync always: the AOF ring offset that must be fsynced before any reply of this connection is sent
+    /// (the end of what its last write command appended); 0 when nothing is waiting. Set by Client after a write.
+    /// </summary>
+    public long DurableNeeded;
+
+    /// <summary>The AOF ring is nearly full: commands wait in the receive buffer until the AOF thread frees space.</summary>
+    private bool _aofPaused;
+
     /// <summary>Called by the listener on its own thread: the loop takes the connection over from here.</summary>
     public void Start() => Signal(StartEvent);
 
@@ -152,6 +161,8 @@ internal sealed partial class Connection : ILoopWork
         {
             bool stalled = ExecuteBuffered();
             if (!Flush()) break;
+            // Woken by the AOF when the ring has room again; reading more meanwhile would only pile up commands.
+            if (_aofPaused) break;
             if (Client.CloseAfterReply)
             {
                 if (Output.Pending == 0) Close();
@@ -235,11 +246,19 @@ internal sealed partial class Connection : ILoopWork
         _server.Keyspace.RefreshClock();
         long threshold = BackPressureThreshold;
         bool stalled = false;
+        _aofPaused = false;
+        Persistence.AppendOnlyFile aof = _server.Aof;
         while (!_closing && !Client.CloseAfterReply && !Client.IsBlocked)
         {
             if (Output.Pending > threshold)
             {
                 stalled = true;
+                break;
+            }
+            if (aof.Propagator is not null && !aof.HasRoomForCommand(this))
+            {
+                // Bounded memory: the next command stays unexecuted until the AOF thread drains the ring.
+                _aofPaused = true;
                 break;
             }
             var reader = new RespReader(_receiveBuffer.AsSpan(0, _receiveEnd), _args, _server.Config.ProtoMaxBulkLen);
@@ -346,6 +365,13 @@ internal sealed partial class Connection : ILoopWork
         {
             Close();
             return false;
+        }
+        if (DurableNeeded != 0)
+        {
+            // appendfsync always: every reply waits until the AOF thread published a durable offset covering this
+            // connection's last write; the AOF wakes the connection then. The loop goes on serving others.
+            if (!_server.Aof.IsDurable(this, DurableNeeded)) return true;
+            DurableNeeded = 0;
         }
         while (!_sendPending && Output.Pending > 0)
         {

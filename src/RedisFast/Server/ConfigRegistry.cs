@@ -103,9 +103,9 @@ public sealed partial class ConfigRegistry
         Bool("no-appendfsync-on-rewrite", null, None, false);
         Bool("cluster-require-full-coverage", null, None, true);
         Bool("rdb-save-incremental-fsync", null, None, true);
-        Bool("aof-load-truncated", null, None, true);
-        Bool("aof-use-rdb-preamble", null, None, true);
-        Bool("aof-timestamp-enabled", null, None, false);
+        Bool("aof-load-truncated", null, None, true, () => c.AofLoadTruncated, v => c.AofLoadTruncated = v);
+        Bool("aof-use-rdb-preamble", null, None, true, () => c.AofUseRdbPreamble, v => c.AofUseRdbPreamble = v);
+        Bool("aof-timestamp-enabled", null, None, false, () => c.AofTimestampEnabled, v => c.AofTimestampEnabled = v);
         Bool("cluster-replica-no-failover", "cluster-slave-no-failover", None, false);
         Bool("replica-lazy-flush", "slave-lazy-flush", None, false);
         Bool("replica-serve-stale-data", "slave-serve-stale-data", None, true);
@@ -149,9 +149,9 @@ public sealed partial class ConfigRegistry
         Str("syslog-ident", null, Immutable, "redis");
         Str("dbfilename", null, Protected, "dump.rdb", () => c.DbFilename, v => c.DbFilename = v,
             static v => v.Contains('/') ? "dbfilename can't be a path, just a filename" : null);
-        Str("appendfilename", null, Immutable, "appendonly.aof",
+        Str("appendfilename", null, Immutable, "appendonly.aof", () => c.AppendFilename, v => c.AppendFilename = v,
             validate: static v => v.Contains('/') ? "appendfilename can't be a path, just a filename" : null);
-        Str("appenddirname", null, Immutable, "appendonlydir",
+        Str("appenddirname", null, Immutable, "appendonlydir", () => c.AppendDirName, v => c.AppendDirName = v,
             validate: static v => v.Contains('/') ? "appenddirname can't be a path, just a dirname" : null);
         Str("server_cpulist", null, Immutable, "");
         Str("bio_cpulist", null, Immutable, "");
@@ -284,6 +284,8 @@ public sealed partial class ConfigRegistry
 
         Int("repl-backlog-ttl", null, None, 0, LongMax, 60 * 60);
         Memory("auto-aof-rewrite-min-size", null, None, 0, LongMax, 64L * 1024 * 1024);
+        // Not a Redis parameter: the incremental fsync chunk of AOF writes and rewrites (ServerConfig.AofFsyncChunkBytes).
+        Memory("aof-fsync-chunk-bytes", null, Hidden, 4096, LongMax, 32L * 1024 * 1024, () => c.AofFsyncChunkBytes, v => c.AofFsyncChunkBytes = v);
         Int("loading-process-events-interval-bytes", null, Hidden, 1024, IntMax, 2 * 1024 * 1024);
     }
 

@@ -37,7 +37,11 @@ public sealed class RedisServer : IDisposable
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         ReplicationId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         CronTasks.Add(Metrics.Sample);
+        Aof = new Persistence.AppendOnlyFile(this);
     }
+
+    /// <summary>The append-only file (on or off); <see cref="Persistence.AppendOnlyFile.Propagator"/> is null while off.</summary>
+    internal Persistence.AppendOnlyFile Aof { get; }
 
     /// <summary>master_replid of INFO replication: 40 random hex characters.</summary>
     internal string ReplicationId { get; }
@@ -118,8 +122,11 @@ public sealed class RedisServer : IDisposable
 
     /// <summary>Binds every configured address and starts accepting.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">An address could not be bound (in use, not local, not an address).</exception>
+    /// <exception cref="Persistence.AofLoadException">appendonly yes and the AOF could not be loaded (Redis exits with 1).</exception>
     public void Start()
     {
+        // Redis loads the data set before serving (server.c loadDataFromDisk); nobody can connect yet.
+        if (Config.AppendOnly) Aof.LoadAndOpen();
         _listeners.AddRange(BindListeners(Config.Port, out int port));
         Port = port;
         foreach (Listener listener in _listeners) listener.Start();
@@ -248,6 +255,8 @@ public sealed class RedisServer : IDisposable
     private void CloseAllClients()
     {
         foreach (Client client in _clients.Values.ToArray()) client.Connection.Close();
+        // Whatever was acknowledged reaches the file (and the disk) before Stopped completes.
+        Aof.Shutdown();
         _stopped.TrySetResult();
     }
 

@@ -42,6 +42,27 @@ public sealed class ServerConfig
     public int ActiveExpireEffort { get; set; } = 1;
     public bool AppendOnly { get; set; }
     public string AppendFsync { get; set; } = "everysec";
+
+    /// <summary>appendfilename: prefix of the AOF files and of the manifest (appendonly.aof.manifest).</summary>
+    public string AppendFilename { get; set; } = "appendonly.aof";
+
+    /// <summary>appenddirname: directory under <see cref="Dir"/> holding the multi-part AOF.</summary>
+    public string AppendDirName { get; set; } = "appendonlydir";
+
+    /// <summary>aof-load-truncated: load an AOF whose last command is torn, cutting it off.</summary>
+    public bool AofLoadTruncated { get; set; } = true;
+
+    /// <summary>aof-timestamp-enabled: "#TS:unix-seconds" annotations in the AOF.</summary>
+    public bool AofTimestampEnabled { get; set; }
+
+    /// <summary>aof-use-rdb-preamble (RedisFast writes AOF-format base files whatever the value, see Persistence/).</summary>
+    public bool AofUseRdbPreamble { get; set; } = true;
+
+    /// <summary>
+    /// aof-fsync-chunk-bytes (not a Redis parameter): large AOF writes and base files are fsynced every this many
+    /// bytes rather than once at the end (Redis 6.2's incremental fsync figure, 32 MB).
+    /// </summary>
+    public long AofFsyncChunkBytes { get; set; } = 32L * 1024 * 1024;
     public string Save { get; set; } = "3600 1 300 100 60 10000";
     public long MaxMemory { get; set; }
     public string MaxMemoryPolicy { get; set; } = "noeviction";

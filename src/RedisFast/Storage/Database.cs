@@ -81,6 +81,7 @@ internal sealed class Database
         if (!added && Table[index].ExpireAt != KeyTable.NoExpiry && Table[index].ExpireAt <= _keyspace.Now)
         {
             _keyspace.Stats.ExpiredKeys++;
+            _keyspace.ExpiredKeyListener?.Invoke(this, Table[index].Key);
             ClearValue(index);
             added = true;
             // The slot now holds no value (Kind None): to a listener the key no longer exists.
@@ -120,6 +121,7 @@ internal sealed class Database
     {
         _keyspace.Stats.ExpiredKeys++;
         byte[] key = Table[index].Key!;
+        _keyspace.ExpiredKeyListener?.Invoke(this, key);
         Table.RemoveAt(index);
         _keyspace.ModifiedKeyListener?.Invoke(this, key);
     }

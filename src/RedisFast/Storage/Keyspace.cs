@@ -37,6 +37,12 @@ internal sealed class Keyspace
     public Action<Database, ReadOnlySpan<byte>>? KeyReadyListener { get; set; }
 
     /// <summary>
+    /// Called for every key deleted because it expired, lazily or by the active cycle, before it goes (the AOF logs a
+    /// DEL, as Redis's deleteExpiredKeyAndPropagate). Null while the AOF is off.
+    /// </summary>
+    public Action<Database, ReadOnlySpan<byte>>? ExpiredKeyListener { get; set; }
+
+    /// <summary>
     /// <see cref="Now"/> in whole seconds: the clock of <see cref="KeyEntry.AccessedAt"/>. Kept as a field so a
     /// lookup stores it without a division.
     /// </summary>

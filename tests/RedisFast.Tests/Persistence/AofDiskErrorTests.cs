@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using RedisFast.Persistence;
+using RedisFast.Tests.Infrastructure;
+
+namespace RedisFast.Tests.Persistence;
+
+/// <summary>
+/// A full disk: writes are refused with MISCONF, reads are served, the write that hit the error is not
+/// acknowledged until it is on disk, and everything recovers when space comes back. Runs on a 1 MB tmpfs
+/// (the tests run as root in CI); where mounting is not permitted it falls back to injecting ENOSPC into the
+/// AOF's write and fsync calls, which exercises the same code after the system call.
+/// </summary>
+[Collection(AofDiskErrorCollection.Name)]
+public sealed class AofDiskErrorTests
+{
+    [Fact]
+    public void DiskFullRefusesWritesWithMisconfServesReadsAndRecoversWithoutLosingAcknowledgedWrites()
+    {
+        // 1. Start on a small file system.
+        string dir = AofTestSupport.TempDir();
+        bool mounted = AofTestSupport.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).Code == 0;
+        string filler = Path.Combine(dir, "filler");
+        try
+        {
+            using (var server = AofTestSupport.NewServer(dir, "always"))
+            {
+                server.Start();
+                using var writer = new RawClient("127.0.0.1", server.Port);
+                using var other = new RawClient("127.0.0.1", server.Port);
+                Assert.Equal("+OK\r\n", writer.Call("SET", "before", "1"));
+                // 2. Fill the disk, then write: the reply is held since the bytes cannot be made durable.
+                if (mounted) FillDisk(filler);
+                else NativeFile.InjectedWriteErrno = 28;
+                string big = new('x', 200_000);
+                writer.Send(RawClient.Encode("SET", "big", big));
+                WaitFor(() => other.Call("INFO", "persistence").Contains("aof_last_write_status:err"));
+                // 3. Writes (and PING) are refused with Redis's MISCONF text; reads are served.
+                Assert.Equal("-MISCONF Errors writing to the AOF file: No space left on device\r\n", other.Call("SET", "during", "x"));
+                Assert.Equal("-MISCONF Errors writing to the AOF file: No space left on device\r\n", other.Call("PING"));
+                Assert.Equal("$1\r\n1\r\n", other.Call("GET", "before"));
+                // 4. Space comes back: the held write is acknowledged and writes are accepted again.
+                if (mounted) File.Delete(filler);
+                else NativeFile.InjectedWriteErrno = 0;
+                Assert.Equal("+OK\r\n", writer.ReadReply());
+                WaitFor(() => other.Call("SET", "after", "y") == "+OK\r\n");
+                Assert.Contains("aof_last_write_status:ok", other.Call("INFO", "persistence"));
+            }
+            // 5. Restart: everything acknowledged is there.
+            using (var server = AofTestSupport.NewServer(dir))
+            {
+                server.Start();
+                using var c = new RawClient("127.0.0.1", server.Port);
+                Assert.Equal("$1\r\n1\r\n", c.Call("GET", "before"));
+                Assert.Equal(":200000\r\n", c.Call("STRLEN", "big"));
+                Assert.Equal("$-1\r\n", c.Call("GET", "during"));
+                Assert.Equal("$1\r\ny\r\n", c.Call("GET", "after"));
+            }
+        }
+        finally
+        {
+            NativeFile.InjectedWriteErrno = 0;
+            if (mounted) AofTestSupport.Run("umount", "-l", dir);
+        }
+    }
+
+    private static void FillDisk(string path)
+    {
+        using var f = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        byte[] block = new byte[4096];
+        try
+        {
+            while (true) f.Write(block);
+        }
+        catch (IOException)
+        {
+        }
+        try
+        {
+            f.Flush();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static void WaitFor(Func<bool> condition)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.ElapsedMilliseconds > 10_000) throw new TimeoutException("condition not reached");
+            Thread.Sleep(20);
+        }
+    }
+}
+
+/// <summary>The ENOSPC injection is process-wide: these tests run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AofDiskErrorCollection
+{
+    public const string Name = "aof-disk-error";
+}

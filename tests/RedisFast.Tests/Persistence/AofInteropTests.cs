@@ -1,0 +1,89 @@
+using RedisFast.Tests.Infrastructure;
+
+namespace RedisFast.Tests.Persistence;
+
+/// <summary>RedisFast's AOF directory and redis-server 7.0's are interchangeable (aof-use-rdb-preamble no).</summary>
+public sealed class AofInteropTests
+{
+    private static void WriteSample(RawClient c)
+    {
+        Assert.Equal("+OK\r\n", c.Call("SET", "plain", "value"));
+        Assert.Equal("+OK\r\n", c.Call("SET", "ttl", "v", "EX", "1000"));
+        Assert.Equal(":5\r\n", c.Call("INCRBY", "counter", "5"));
+        Assert.Equal("$3\r\n2.5\r\n", c.Call("INCRBYFLOAT", "float", "2.5"));
+        Assert.Equal("+OK\r\n", c.Call("SELECT", "7"));
+        Assert.Equal("+OK\r\n", c.Call("SET", "in7", "seven"));
+        Assert.Equal(":1\r\n", c.Call("DEL", "in7"));
+        Assert.Equal("+OK\r\n", c.Call("SET", "in7b", "seven"));
+    }
+
+    private static void AssertSample(RawClient c)
+    {
+        Assert.Equal("$5\r\nvalue\r\n", c.Call("GET", "plain"));
+        Assert.Equal("$1\r\nv\r\n", c.Call("GET", "ttl"));
+        Assert.Matches(@"^:(99\d|1000)\r\n$", c.Call("TTL", "ttl"));
+        Assert.Equal("$1\r\n5\r\n", c.Call("GET", "counter"));
+        Assert.Equal("$3\r\n2.5\r\n", c.Call("GET", "float"));
+        Assert.Equal("+OK\r\n", c.Call("SELECT", "7"));
+        Assert.Equal("$-1\r\n", c.Call("GET", "in7"));
+        Assert.Equal("$5\r\nseven\r\n", c.Call("GET", "in7b"));
+    }
+
+    [Fact]
+    public void RedisCheckAofAcceptsTheManifestAndRedisServerLoadsTheDirectoryRedisFastWrote()
+    {
+        // 1. RedisFast writes, including a rewrite so there is a non-empty base file and a second incr file.
+        string dir = AofTestSupport.TempDir();
+        using (var server = AofTestSupport.NewServer(dir, "always"))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal("+OK\r\n", c.Call("SET", "before-rewrite", "b"));
+            Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            WriteSample(c);
+        }
+        string manifest = Path.Combine(dir, "appendonlydir", "appendonly.aof.manifest");
+        Assert.Equal("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n", File.ReadAllText(manifest));
+        // 2. redis-check-aof validates it.
+        (int code, string output) = AofTestSupport.Run("redis-check-aof", manifest);
+        Assert.True(code == 0, output);
+        Assert.Contains("is valid", output);
+        // 3. redis-server 7.0 loads it.
+        int port = RealRedisFixture.FreePort();
+        var redis = AofTestSupport.StartRedis(port, "--dir", dir, "--appendonly", "yes", "--appenddirname", "appendonlydir", "--aof-use-rdb-preamble", "no");
+        using (var c = new RawClient("127.0.0.1", port))
+        {
+            Assert.Equal("$1\r\nb\r\n", c.Call("GET", "before-rewrite"));
+            AssertSample(c);
+        }
+        AofTestSupport.Shutdown(port, redis);
+    }
+
+    [Fact]
+    public void RedisFastLoadsTheDirectoryRedisServerWroteWithoutRdbPreamble()
+    {
+        // 1. redis-server writes, rewrites (base file in AOF format), writes more, shuts down.
+        string dir = AofTestSupport.TempDir();
+        int port = RealRedisFixture.FreePort();
+        var redis = AofTestSupport.StartRedis(port, "--dir", dir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no");
+        using (var c = new RawClient("127.0.0.1", port))
+        {
+            Assert.Equal("+OK\r\n", c.Call("SET", "before-rewrite", "b"));
+            Assert.Equal("+OK\r\n", c.Call("SET", "x", "y"));
+            c.Call("BGREWRITEAOF");
+            for (int i = 0; i < 100 && !c.Call("INFO", "persistence").Contains("aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0"); i++) Thread.Sleep(50);
+            Thread.Sleep(200);
+            WriteSample(c);
+        }
+        AofTestSupport.Shutdown(port, redis);
+        // 2. RedisFast starts on it and sees the same data.
+        using var server = AofTestSupport.NewServer(dir);
+        server.Start();
+        using (var c = new RawClient("127.0.0.1", server.Port))
+        {
+            Assert.Equal("$1\r\nb\r\n", c.Call("GET", "before-rewrite"));
+            Assert.Equal("$1\r\ny\r\n", c.Call("GET", "x"));
+            AssertSample(c);
+        }
+    }
+}

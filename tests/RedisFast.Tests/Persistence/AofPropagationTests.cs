@@ -1,0 +1,102 @@
+using RedisFast.Tests.Infrastructure;
+
+namespace RedisFast.Tests.Persistence;
+
+/// <summary>What transactions and served blocked clients put in the AOF, and that it replays to the same state.</summary>
+public sealed class AofPropagationTests
+{
+    [Fact]
+    public void ExecLogsItsWritesInsideMultiExecAndNotItself()
+    {
+        // 1. Start with the AOF on; run a transaction with a write, a read and a no-op write.
+        string dir = AofTestSupport.TempDir();
+        using (var server = AofTestSupport.NewServer(dir, fsync: "always"))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            c.Call("MULTI");
+            c.Call("SET", "a", "1");
+            c.Call("GET", "a");
+            c.Call("DEL", "missing");
+            c.Call("INCR", "a");
+            Assert.Equal("*4\r\n+OK\r\n$1\r\n1\r\n:0\r\n:2\r\n", c.Call("EXEC"));
+            // A transaction that changes nothing logs nothing.
+            c.Call("MULTI");
+            c.Call("GET", "a");
+            Assert.Equal("*1\r\n$1\r\n2\r\n", c.Call("EXEC"));
+        }
+        // 2. The block is wrapped, the read and the no-op are not logged, EXEC's own argv is not either.
+        Assert.Equal(
+            "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*1\r\n$5\r\nMULTI\r\n" +
+            "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$4\r\nINCR\r\n$1\r\na\r\n" +
+            "*1\r\n$4\r\nEXEC\r\n",
+            File.ReadAllText(AofTestSupport.IncrFile(dir)));
+        // 3. Restart: the state is back.
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal("$1\r\n2\r\n", c.Call("GET", "a"));
+        }
+    }
+
+    [Theory]
+    [InlineData("BLPOP", "*2\r\n$4\r\nLPOP\r\n$1\r\nl\r\n", "*1\r\n$1\r\ny\r\n")]
+    [InlineData("BRPOP", "*2\r\n$4\r\nRPOP\r\n$1\r\nl\r\n", "*1\r\n$1\r\nx\r\n")]
+    public void AClientServedByAPushLogsItsPopSoTheRestartHasTheSameList(string command, string loggedPop, string listAfter)
+    {
+        // 1. A client blocks on an empty list; another pushes two elements and serves it.
+        string dir = AofTestSupport.TempDir();
+        using (var server = AofTestSupport.NewServer(dir, fsync: "always"))
+        {
+            server.Start();
+            using var blocked = new RawClient("127.0.0.1", server.Port);
+            using var pusher = new RawClient("127.0.0.1", server.Port);
+            blocked.Send(RawClient.Encode(command, "l", "0"));
+            WaitUntilBlocked(pusher);
+            Assert.Equal(":2\r\n", pusher.Call("RPUSH", "l", "x", "y"));
+            Assert.StartsWith("*2\r\n$1\r\nl\r\n", blocked.ReadReply());
+            Assert.Equal(listAfter, pusher.Call("LRANGE", "l", "0", "-1"));
+        }
+        // 2. The log holds the push and then the pop Redis would log for the served client.
+        Assert.Equal(
+            "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*4\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\nx\r\n$1\r\ny\r\n" + loggedPop,
+            File.ReadAllText(AofTestSupport.IncrFile(dir)));
+        // 3. Restart: one element left, as before.
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal(listAfter, c.Call("LRANGE", "l", "0", "-1"));
+        }
+    }
+
+    [Fact]
+    public void ABlmoveServedByAPushLogsAnLmove()
+    {
+        string dir = AofTestSupport.TempDir();
+        using (var server = AofTestSupport.NewServer(dir, fsync: "always"))
+        {
+            server.Start();
+            using var blocked = new RawClient("127.0.0.1", server.Port);
+            using var pusher = new RawClient("127.0.0.1", server.Port);
+            blocked.Send(RawClient.Encode("BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"));
+            WaitUntilBlocked(pusher);
+            pusher.Call("RPUSH", "src", "v");
+            Assert.Equal("$1\r\nv\r\n", blocked.ReadReply());
+        }
+        Assert.EndsWith("*5\r\n$5\r\nLMOVE\r\n$3\r\nsrc\r\n$3\r\ndst\r\n$4\r\nLEFT\r\n$5\r\nRIGHT\r\n", File.ReadAllText(AofTestSupport.IncrFile(dir)));
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal("*0\r\n", c.Call("LRANGE", "src", "0", "-1"));
+            Assert.Equal("*1\r\n$1\r\nv\r\n", c.Call("LRANGE", "dst", "0", "-1"));
+        }
+    }
+
+    private static void WaitUntilBlocked(RawClient admin)
+    {
+        for (int i = 0; i < 500 && !admin.Call("INFO", "clients").Contains("blocked_clients:1"); i++) Thread.Sleep(10);
+    }
+}
