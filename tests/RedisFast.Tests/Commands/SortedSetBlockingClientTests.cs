@@ -123,6 +123,21 @@ public sealed class SortedSetBlockingClientTests(ServerFixture f)
         Assert.Equal("*3\r\n" + Bulk(dst) + Bulk("r") + Bulk("6"), waiter.ReadReply());
     }
 
+    [Theory]
+    [InlineData("RENAME")]
+    [InlineData("COPY")]
+    public void RenameOrCopyOntoAWaitedKeyServesTheWaiter(string command)
+    {
+        string src = f.Key("rsrc"), dst = f.Key("rdst");
+        using RawClient waiter = f.Connect();
+        using RawClient other = f.Connect();
+        other.Call("ZADD", src, "1", "a", "2", "b");
+        Block(waiter, other, "BZPOPMIN", dst, "0");
+        Assert.Equal(command == "RENAME" ? "+OK\r\n" : ":1\r\n", other.Call(command, src, dst));
+        Assert.Equal("*3\r\n" + Bulk(dst) + Bulk("a") + Bulk("1"), waiter.ReadReply());
+        Assert.Equal(":1\r\n", other.Call("ZCARD", dst));
+    }
+
     [Fact]
     public void KeyOfAnotherTypeKeepsTheClientWaitingUntilASortedSetArrives()
     {
