@@ -148,9 +148,10 @@ internal static partial class ListCommands
     /// getTimeoutFromObjectOrReply in seconds: a long double (strtold syntax) times 1000, truncated to whole
     /// milliseconds. Below one millisecond in magnitude is 0: wait forever. A product out of the 64-bit range
     /// converts to LLONG_MIN on x86-64, so it is reported as negative, as Redis does for "inf" or "1e17".
+    /// Shared with the sorted set blocking pops (BZPOPMIN, BZPOPMAX, BZMPOP).
     /// </summary>
     /// <param name="deadline">The <see cref="Environment.TickCount64"/> deadline, or 0 for no timeout.</param>
-    private static bool TryParseTimeout(Client c, ReadOnlySpan<byte> arg, out long deadline)
+    internal static bool TryParseTimeout(Client c, ReadOnlySpan<byte> arg, out long deadline)
     {
         deadline = 0;
         if (!LongDouble.TryParse(arg, out LongDouble seconds))

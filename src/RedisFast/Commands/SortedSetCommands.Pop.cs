@@ -5,8 +5,8 @@ namespace RedisFast.Commands;
 
 /// <summary>
 /// ZPOPMIN, ZPOPMAX, ZMPOP (t_zset.c genericZpopCommand, zmpopGenericCommand) and ZRANDMEMBER. The blocking
-/// forms (BZPOPMIN, BZPOPMAX, BZMPOP) are meant to call <see cref="PopGeneric"/> once a key is ready and
-/// <see cref="TryParseMPop"/> for their arguments.
+/// forms (BZPOPMIN, BZPOPMAX, BZMPOP, in SortedSetCommands.Blocking.cs) share <see cref="PopAndReply"/> and
+/// <see cref="TryParseMPop"/>.
 /// </summary>
 internal static partial class SortedSetCommands
 {
@@ -63,6 +63,19 @@ internal static partial class SortedSetCommands
             reply.WriteArrayHeader(0);
             return false;
         }
+        PopAndReply(c, db, index, set, c.Args[keyArg], max, emitKey, count, nested);
+        return true;
+    }
+
+    /// <summary>
+    /// The popping half of genericZpopCommand for a non-empty <paramref name="set"/> stored at slot
+    /// <paramref name="index"/> under <paramref name="key"/>: pops up to <paramref name="count"/> members (-1: the
+    /// single-element form, reply flat), writes the reply, signals the key and deletes it once empty. Shared with
+    /// the blocking pops, which serve a stored key name after the command's arguments are gone.
+    /// </summary>
+    internal static void PopAndReply(Client c, Database db, int index, RedisSortedSet set, ReadOnlySpan<byte> key, bool max, bool emitKey, long count, bool nested)
+    {
+        ReplyWriter reply = c.Reply;
         if (count == -1) count = 1;
         long length = set.Count;
         long popped = count > length ? length : count;
@@ -71,12 +84,12 @@ internal static partial class SortedSetCommands
         else if (!nested)
         {
             reply.WriteArrayHeader(popped * 2 + 1);
-            reply.WriteBulk(c.Args[keyArg]);
+            reply.WriteBulk(key);
         }
         else
         {
             reply.WriteArrayHeader(2);
-            reply.WriteBulk(c.Args[keyArg]);
+            reply.WriteBulk(key);
             reply.WriteArrayHeader(popped);
         }
         ZIterator it = set.AtRank(max ? length - 1 : 0);
@@ -90,9 +103,8 @@ internal static partial class SortedSetCommands
         if (max) set.DeleteRangeByRank(length - popped, length - 1);
         else set.DeleteRangeByRank(0, popped - 1);
         // The key name is read before the slot can be reused by Delete.
-        db.KeyModified(c.Args[keyArg]);
+        db.KeyModified(key);
         if (set.Count == 0) db.Delete(index);
-        return true;
     }
 
     /// <summary>

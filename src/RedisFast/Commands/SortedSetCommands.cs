@@ -7,7 +7,8 @@ namespace RedisFast.Commands;
 /// <summary>
 /// Sorted set commands (Redis 7.0's t_zset.c): ZADD/ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK/ZREVRANK here;
 /// the range family in SortedSetCommands.Ranges.cs, pops and ZRANDMEMBER in SortedSetCommands.Pop.cs, the
-/// multi-key operations in SortedSetCommands.SetOps.cs and ZSCAN in SortedSetCommands.Scan.cs.
+/// multi-key operations in SortedSetCommands.SetOps.cs, ZSCAN in SortedSetCommands.Scan.cs and the blocking
+/// pops in SortedSetCommands.Blocking.cs.
 /// </summary>
 internal static partial class SortedSetCommands
 {
@@ -48,8 +49,9 @@ internal static partial class SortedSetCommands
         t.Add("zdiff", -3, ReadOnly | MovableKeys, 0, 0, 0, ZDiff, "sorted_set");
         t.Add("zintercard", -3, ReadOnly | MovableKeys, 0, 0, 0, ZInterCard, "sorted_set");
         t.Add("zscan", -3, ReadOnly, 1, 1, 1, ZScan, "sorted_set");
-        // BZPOPMIN, BZPOPMAX and BZMPOP are not registered yet: they need the blocking machinery. Their
-        // non-blocking halves are PopGeneric / TryParseMPop below, so each becomes a thin layer over them.
+        t.Add("bzpopmin", -3, Write | NoScript | Blocking | Fast, 1, -2, 1, BZPopMin, "sorted_set");
+        t.Add("bzpopmax", -3, Write | NoScript | Blocking | Fast, 1, -2, 1, BZPopMax, "sorted_set");
+        t.Add("bzmpop", -5, Write | Blocking | MovableKeys, 0, 0, 0, BZMPop, "sorted_set");
     }
 
     /// <summary>
