@@ -66,8 +66,19 @@ internal static partial class SortedSetCommands
         if (index < 0 || db.Table[index].Kind != ValueKind.SortedSet) return false;
         var set = (RedisSortedSet)db.Table[index].Value!;
         if (set.Count == 0) return false;
+        // Logged as the non-blocking pop (genericZpopCommand rewrites to ZPOPMIN/ZPOPMAX key [count]): the served
+        // client's own arguments are long gone.
+        Client c = wait.Client;
+        if (wait.Count == -1)
+        {
+            if (c.PropagateAs(2) is { } pop) pop.Add(wait.Where ? "ZPOPMIN"u8 : "ZPOPMAX"u8).Add(key);
+        }
+        else if (c.PropagateAs(3) is { } pop)
+        {
+            pop.Add(wait.Where ? "ZPOPMIN"u8 : "ZPOPMAX"u8).Add(key).Add(Math.Min(wait.Count, set.Count));
+        }
         // BZMPOP (the only one with a count) replies nested, as ZMPOP; BZPOPMIN/BZPOPMAX flat (use_nested_array).
-        PopAndReply(wait.Client, db, index, set, key, max: !wait.Where, emitKey: true, wait.Count, nested: wait.Count != -1);
+        PopAndReply(c, db, index, set, key, max: !wait.Where, emitKey: true, wait.Count, nested: wait.Count != -1);
         return true;
     }
 }

@@ -95,6 +95,29 @@ public sealed class AofPropagationTests
         }
     }
 
+    [Fact]
+    public void ABzpopminServedByAZaddLogsAZpopmin()
+    {
+        string dir = AofTestSupport.TempDir();
+        using (var server = AofTestSupport.NewServer(dir, fsync: "always"))
+        {
+            server.Start();
+            using var blocked = new RawClient("127.0.0.1", server.Port);
+            using var adder = new RawClient("127.0.0.1", server.Port);
+            blocked.Send(RawClient.Encode("BZPOPMIN", "z", "0"));
+            WaitUntilBlocked(adder);
+            adder.Call("ZADD", "z", "1", "a", "2", "b");
+            Assert.Equal("*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n", blocked.ReadReply());
+        }
+        Assert.EndsWith("*2\r\n$7\r\nZPOPMIN\r\n$1\r\nz\r\n", File.ReadAllText(AofTestSupport.IncrFile(dir)));
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal("*1\r\n$1\r\nb\r\n", c.Call("ZRANGE", "z", "0", "-1"));
+        }
+    }
+
     private static void WaitUntilBlocked(RawClient admin)
     {
         for (int i = 0; i < 500 && !admin.Call("INFO", "clients").Contains("blocked_clients:1"); i++) Thread.Sleep(10);
