@@ -4,7 +4,8 @@
 # Builds the host in Release, starts RedisFast and redis-server on free ports, waits until both answer PING,
 # then runs every (test, clients, pipeline) cell on both servers, in rounds that alternate which server goes
 # first (so slow drift on a shared machine hits both alike). Prints, per cell, the median over rounds of
-# requests/s, p50 and p99 (ms), and the ratio of requests/s RedisFast / Redis. Both servers are stopped on exit.
+# requests/s, p50 and p99 (ms), the ratio of the median requests/s RedisFast / Redis, and the median of the
+# per-round ratios (each round measures both servers back to back). Both servers are stopped on exit.
 #
 # Usage: ./run-bench.sh [options]            (every option also has an environment variable, in brackets)
 #   --rounds N          rounds per cell, median taken over them                              [ROUNDS=3]
@@ -209,15 +210,21 @@ for r in csv.DictReader(open(raw)):
     rows.setdefault(key, []).append(r)
 def med(key, field):
     return statistics.median(float(r[field]) for r in rows[key])
-print("| command | clients | pipeline | RedisFast rps | p50 ms | p99 ms | Redis rps | p50 ms | p99 ms | rps RedisFast/Redis |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+def paired(f, r):
+    # Each round measures both servers back to back, so the ratio within a round cancels the machine's drift
+    # between rounds (a shared machine's speed moves by 2x over minutes); the median of those ratios is the
+    # figure to quote. The ratio of the two medians is shown too.
+    by_round = {x["round"]: float(x["rps"]) for x in rows[r]}
+    return statistics.median(float(x["rps"]) / by_round[x["round"]] for x in rows[f] if x["round"] in by_round)
+print("| command | clients | pipeline | RedisFast rps | p50 ms | p99 ms | Redis rps | p50 ms | p99 ms | ratio of medians | median paired ratio |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for cell in cells:
     clients, pipeline = cell.split(":")
     for test in tests:
         f, r = ("redisfast", test, clients, pipeline), ("redis", test, clients, pipeline)
         fr, rr = med(f, "rps"), med(r, "rps")
         print(f"| {test.upper()} | {clients} | {pipeline} | {fr:,.0f} | {med(f, 'p50_ms'):.3f} | {med(f, 'p99_ms'):.3f} "
-              f"| {rr:,.0f} | {med(r, 'p50_ms'):.3f} | {med(r, 'p99_ms'):.3f} | {fr / rr:.2f} |")
+              f"| {rr:,.0f} | {med(r, 'p50_ms'):.3f} | {med(r, 'p99_ms'):.3f} | {fr / rr:.2f} | {paired(f, r):.2f} |")
 PY
 
 echo
