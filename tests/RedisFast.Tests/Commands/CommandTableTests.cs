@@ -36,6 +36,49 @@ public sealed class CommandTableTests(DifferentialFixture f)
         Assert.True(problems.Length == 0, "Command table differs from redis-server 7.0:\n" + problems);
     }
 
+    /// <summary>The commands issues 2, 3 and 4 name (and their subcommands) are all in the table.</summary>
+    [Fact]
+    public void EveryCommandTheIssuesNameIsRegistered()
+    {
+        string[] names =
+        [
+            // connection and server
+            "ping", "echo", "quit", "select", "swapdb", "dbsize", "flushdb", "flushall", "time", "info", "config|get",
+            "config|set", "config|resetstat", "command", "command|count", "command|info", "command|docs", "command|list",
+            "client|id", "client|setname", "client|getname", "client|list", "client|info", "client|kill", "client|unblock",
+            "hello", "shutdown", "reset", "bgrewriteaof",
+            // strings
+            "get", "set", "setnx", "setex", "psetex", "mget", "mset", "msetnx", "getset", "getdel", "getex", "append",
+            "strlen", "incr", "decr", "incrby", "decrby", "incrbyfloat", "getrange", "substr", "setrange", "lcs",
+            // keys
+            "del", "unlink", "exists", "type", "touch", "keys", "scan", "rename", "renamenx", "randomkey", "copy",
+            "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "expiretime", "pexpiretime", "persist",
+            "object|encoding", "object|refcount", "object|idletime", "object|freq", "object|help",
+            // hashes
+            "hset", "hsetnx", "hget", "hmget", "hmset", "hgetall", "hdel", "hexists", "hlen", "hstrlen", "hkeys", "hvals",
+            "hincrby", "hincrbyfloat", "hrandfield", "hscan",
+            // lists
+            "lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "llen", "lrange", "lindex", "lset", "lrem",
+            "ltrim", "linsert", "lpos", "lmove", "rpoplpush", "lmpop", "blpop", "brpop", "blmove", "brpoplpush", "blmpop",
+            // sets
+            "sadd", "srem", "smembers", "sismember", "smismember", "scard", "spop", "srandmember", "smove", "sinter",
+            "sintercard", "sunion", "sdiff", "sinterstore", "sunionstore", "sdiffstore", "sscan",
+            // sorted sets
+            "zadd", "zincrby", "zrem", "zcard", "zscore", "zmscore", "zrank", "zrevrank", "zcount", "zlexcount", "zrange",
+            "zrangestore", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
+            "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "zmpop",
+            "bzmpop", "zrandmember", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff", "zintercard",
+            "zscan",
+            // transactions and pub/sub
+            "multi", "exec", "discard", "watch", "unwatch", "subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+            "publish", "pubsub|channels", "pubsub|numsub", "pubsub|numpat",
+        ];
+        CommandLookup table = CommandTable.Create();
+        var registered = AllCommands(table).Select(c => c.FullName).ToHashSet();
+        string[] missing = names.Where(n => !registered.Contains(n)).ToArray();
+        Assert.True(missing.Length == 0, "Not registered: " + string.Join(' ', missing));
+    }
+
     [Fact]
     public void EveryRegisteredContainerCommandIsAContainerInRedis()
     {
