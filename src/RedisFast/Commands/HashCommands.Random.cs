@@ -94,7 +94,7 @@ internal static partial class HashCommands
 
     /// <summary>
     /// HSCAN key cursor [MATCH pattern] [COUNT count]. A listpack hash is returned whole with cursor 0 whatever the
-    /// cursor, as Redis does; a hashtable is walked by slot index from the cursor (see <see cref="ByteSlotTable"/>),
+    /// cursor, as Redis does; a hashtable is walked by slot index from the cursor (see <see cref="SlotTable{TValue}"/>),
     /// about COUNT fields per call.
     /// </summary>
     public static void HScan(Client c)

@@ -4,7 +4,7 @@ namespace RedisFast.Storage;
 /// A hash value (TYPE "hash"). Small hashes are a "listpack" as in Redis 7.0 (t_hash.c): one byte array of
 /// length-prefixed field, value, field, value... in insertion order, searched linearly: an object and one array
 /// per hash, where a dictionary would cost several hundred bytes. Past hash-max-listpack-entries pairs or
-/// a field or value longer than hash-max-listpack-value bytes it becomes a "hashtable" (<see cref="ByteSlotTable"/>)
+/// a field or value longer than hash-max-listpack-value bytes it becomes a "hashtable" (<see cref="SlotTable{TValue}"/>)
 /// and never goes back, as in Redis.
 /// <para>
 /// Elements are reached through positions: a byte offset of the field in the listpack, a slot index in the table.
@@ -17,7 +17,7 @@ internal sealed class RedisHash : IPositionedCollection
     private byte[]? _listpack;
     private int _used;     // bytes of _listpack in use
     private int _count;    // pairs in the listpack
-    private ByteSlotTable? _table;
+    private SlotTable<byte[]?>? _table;
 
     /// <summary>An empty listpack-encoded hash with room for <paramref name="bytes"/> bytes.</summary>
     public RedisHash(int bytes = 32) => _listpack = new byte[Math.Max(bytes, 8)];
@@ -181,7 +181,7 @@ internal sealed class RedisHash : IPositionedCollection
 
     private void ConvertToTable()
     {
-        var table = new ByteSlotTable(_count);
+        var table = new SlotTable<byte[]?>(_count);
         for (int p = First(); p >= 0; p = Next(p)) table.AddNew(FieldAt(p).ToArray(), ValueAt(p).ToArray());
         _table = table;
         _listpack = null;

@@ -7,7 +7,7 @@ namespace RedisFast.Storage;
 /// A set value (TYPE "set"). As in Redis 7.0 (t_set.c, intset.c), a set of integers (members string2ll accepts)
 /// is an "intset": a sorted long array searched by binary search, so SMEMBERS of one lists members in numeric
 /// order as Redis does. A non-integer member, or more than set-max-intset-entries members, turns it into a
-/// "hashtable" (<see cref="ByteSlotTable"/>) for good. Redis 7.0 has no listpack sets.
+/// "hashtable" (<see cref="SlotTable{TValue}"/>) for good. Redis 7.0 has no listpack sets.
 /// <para>
 /// Members are reached through positions: an index into the intset, a slot index in the table;
 /// <see cref="First"/> and <see cref="Next"/> walk them in order. Owned by the event loop.
@@ -17,7 +17,7 @@ internal sealed class RedisSet : IPositionedCollection
 {
     private long[]? _ints;
     private int _count;
-    private ByteSlotTable? _table;
+    private SlotTable<byte[]?>? _table;
 
     private RedisSet()
     {
@@ -25,7 +25,7 @@ internal sealed class RedisSet : IPositionedCollection
 
     /// <summary>setTypeCreate: an intset when <paramref name="first"/> is an integer, else a hashtable.</summary>
     public static RedisSet CreateFor(ReadOnlySpan<byte> first) =>
-        NumberParser.TryParseInt64(first, out _) ? CreateIntset() : new RedisSet { _table = new ByteSlotTable() };
+        NumberParser.TryParseInt64(first, out _) ? CreateIntset() : new RedisSet { _table = new SlotTable<byte[]?>() };
 
     /// <summary>createIntsetObject: an empty intset (the destination of SINTERSTORE and friends).</summary>
     public static RedisSet CreateIntset() => new() { _ints = new long[4] };
@@ -133,7 +133,7 @@ internal sealed class RedisSet : IPositionedCollection
 
     private void ConvertToTable()
     {
-        var table = new ByteSlotTable(_count);
+        var table = new SlotTable<byte[]?>(_count);
         Span<byte> scratch = stackalloc byte[20];
         for (int i = 0; i < _count; i++) table.AddNew(MemberAt(i, scratch).ToArray(), null);
         _table = table;

@@ -4,7 +4,7 @@ namespace RedisFast.Storage;
 /// A sorted set value (Redis 7.0's t_zset.c). Two encodings, as Redis: "listpack", a pair of arrays sorted by
 /// (score, member bytes) for small sets (lookups are linear scans, as in a listpack, but over at most
 /// zset-max-listpack-entries elements), and "skiplist", a <see cref="ZSkipList"/> plus a member→score
-/// <see cref="MemberTable"/> whose stable slots are the ZSCAN cursor, for large ones. A set converts to skiplist
+/// a <see cref="SlotTable{TValue}"/> (member → score) whose stable slots are the ZSCAN cursor, for large ones. A set converts to skiplist
 /// when it passes zset-max-listpack-entries entries or gets a member longer than zset-max-listpack-value bytes;
 /// it goes back only where Redis does (store commands, <see cref="ConvertToListpackIfNeeded"/>). Owned by the
 /// event loop.
@@ -20,7 +20,7 @@ internal sealed partial class RedisSortedSet
     private int _lpCount;
 
     private ZSkipList? _zsl;
-    private MemberTable? _table;
+    private SlotTable<double>? _table;
 
     private RedisSortedSet()
     {
@@ -49,7 +49,7 @@ internal sealed partial class RedisSortedSet
     private void InitSkipList(int capacity)
     {
         _zsl = new ZSkipList();
-        _table = new MemberTable(capacity);
+        _table = new SlotTable<double>(capacity);
     }
 
     /// <summary>Whether the set is in the compact (listpack) encoding.</summary>
@@ -74,7 +74,7 @@ internal sealed partial class RedisSortedSet
     private int Find(ReadOnlySpan<byte> member, out double score)
     {
         int i = _zsl is null ? LpFind(member) : _table!.Find(member);
-        score = i < 0 ? 0 : _zsl is null ? _lpScores![i] : _table!.ScoreAt(i);
+        score = i < 0 ? 0 : _zsl is null ? _lpScores![i] : _table!.ValueAt(i);
         return i;
     }
 
@@ -223,8 +223,8 @@ internal sealed partial class RedisSortedSet
             LpInsert(score, stored);
             return;
         }
-        _zsl.UpdateScore(current, _table!.MemberAt(position)!, score);
-        _table.SetScoreAt(position, score);
+        _zsl.UpdateScore(current, _table!.KeyAt(position)!, score);
+        _table.SetValueAt(position, score);
     }
 
     /// <summary>zsetRemoveFromSkiplist / zzlDeleteRangeByRank of one member: false when absent.</summary>
@@ -253,7 +253,7 @@ internal sealed partial class RedisSortedSet
         }
         else
         {
-            if (!_table!.TryGetScore(member, out double score)) return -1;
+            if (!_table!.TryGetValue(member, out double score)) return -1;
             rank = _zsl.GetRank(score, member) - 1;
         }
         return reverse ? Count - 1 - rank : rank;

@@ -251,7 +251,7 @@ internal sealed class ZSkipList
     /// Deletes up to <paramref name="maxCount"/> consecutive nodes starting at <paramref name="first"/>, removing
     /// each member from <paramref name="members"/> too (the walk zslDeleteRangeByScore/Lex/Rank share).
     /// </summary>
-    public long DeleteFrom(ZSkipListNode first, long maxCount, RedisSortedSet.MemberTable members)
+    public long DeleteFrom(ZSkipListNode first, long maxCount, SlotTable<double> members)
     {
         // Rebuild the update vector for the first node, then unlink nodes one by one: each unlink keeps the
         // vector valid for the next node (zslDeleteRangeByRank does the same).

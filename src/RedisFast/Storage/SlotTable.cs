@@ -3,13 +3,15 @@ using System.Runtime.CompilerServices;
 namespace RedisFast.Storage;
 
 /// <summary>
-/// The "hashtable" encoding of hashes and sets: a chained table of byte-string keys (with an optional byte-string
-/// value each) over one entry array, searched by span with no allocation. Like <see cref="KeyTable"/>, an entry
-/// keeps its slot index for its whole life (growth keeps indices, freed slots are reused), so HSCAN/SSCAN cursors
-/// are slot indices that return every element present for the whole scan exactly once, and a random element is a
-/// random occupied slot (O(1) expected, where Redis's dictGetFairRandomKey samples buckets). Owned by the event loop.
+/// The "hashtable" encoding of hashes (<c>SlotTable&lt;byte[]?&gt;</c>: field → value), sets (values unused) and
+/// the member index of skiplist sorted sets (<c>SlotTable&lt;double&gt;</c>: member → score): a chained table of
+/// byte-string keys with a value each over one entry array, searched by span with no allocation. Like
+/// <see cref="KeyTable"/>, an entry keeps its slot index for its whole life (growth keeps indices, freed slots are
+/// reused), so HSCAN/SSCAN/ZSCAN cursors are slot indices that return every element present for the whole scan
+/// exactly once, and a random element is a random occupied slot (O(1) expected, where Redis's
+/// dictGetFairRandomKey samples buckets). Owned by the event loop.
 /// </summary>
-internal sealed class ByteSlotTable
+internal sealed class SlotTable<TValue>
 {
     private const int StartOfFreeList = -3;
 
@@ -22,12 +24,12 @@ internal sealed class ByteSlotTable
     private struct Entry
     {
         public byte[]? Key;
-        public byte[]? Value;
+        public TValue Value;
         public int HashCode;
         public int Next;
     }
 
-    public ByteSlotTable(int capacity = 8)
+    public SlotTable(int capacity = 8)
     {
         int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 8));
         _buckets = new int[size];
@@ -43,11 +45,11 @@ internal sealed class ByteSlotTable
     /// <summary>The key at slot <paramref name="index"/>, or null when the slot is free.</summary>
     public byte[]? KeyAt(int index) => _entries[index].Key;
 
-    /// <summary>The value at slot <paramref name="index"/> (hashes; null in sets).</summary>
-    public byte[]? ValueAt(int index) => _entries[index].Value;
+    /// <summary>The value at slot <paramref name="index"/> (a hash's value, a sorted set member's score; unused in sets).</summary>
+    public TValue ValueAt(int index) => _entries[index].Value;
 
     /// <summary>Replaces the value at an occupied slot.</summary>
-    public void SetValueAt(int index, byte[] value) => _entries[index].Value = value;
+    public void SetValueAt(int index, TValue value) => _entries[index].Value = value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> key) => KeyTable.Hash(key);
@@ -67,7 +69,15 @@ internal sealed class ByteSlotTable
         return -1;
     }
 
-    /// <summary>Finds <paramref name="key"/> or adds a copy of it with a null value; <paramref name="added"/> tells which.</summary>
+    /// <summary>The value stored with <paramref name="key"/>, if present.</summary>
+    public bool TryGetValue(ReadOnlySpan<byte> key, out TValue value)
+    {
+        int i = Find(key);
+        value = i >= 0 ? _entries[i].Value : default!;
+        return i >= 0;
+    }
+
+    /// <summary>Finds <paramref name="key"/> or adds a copy of it with a default value; <paramref name="added"/> tells which.</summary>
     public int FindOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
         int hash = Hash(key);
@@ -83,13 +93,13 @@ internal sealed class ByteSlotTable
             i = e.Next;
         }
         added = true;
-        return Insert(key.ToArray(), null, hash);
+        return Insert(key.ToArray(), default!, hash);
     }
 
-    /// <summary>Adds a key known to be absent, taking ownership of both arrays.</summary>
-    public int AddNew(byte[] key, byte[]? value) => Insert(key, value, Hash(key));
+    /// <summary>Adds a key known to be absent, taking ownership of the array; returns its slot.</summary>
+    public int AddNew(byte[] key, TValue value) => Insert(key, value, Hash(key));
 
-    private int Insert(byte[] key, byte[]? value, int hash)
+    private int Insert(byte[] key, TValue value, int hash)
     {
         int index;
         if (_freeCount > 0)
@@ -118,6 +128,20 @@ internal sealed class ByteSlotTable
     {
         int index = Find(key);
         if (index < 0) return false;
+        RemoveAt(index);
+        return true;
+    }
+
+    /// <summary>Removes <paramref name="key"/>, giving back its value; false when absent.</summary>
+    public bool Remove(ReadOnlySpan<byte> key, out TValue value)
+    {
+        int index = Find(key);
+        if (index < 0)
+        {
+            value = default!;
+            return false;
+        }
+        value = _entries[index].Value;
         RemoveAt(index);
         return true;
     }
@@ -170,13 +194,13 @@ internal sealed class ByteSlotTable
             if (index >= slots) index -= slots;
             if (_entries[index].Key is not null) return index;
         }
-        throw new InvalidOperationException("ByteSlotTable.Count is positive but no slot holds a key.");
+        throw new InvalidOperationException("SlotTable.Count is positive but no slot holds a key.");
     }
 
     /// <summary>An independent copy (COPY): keys and values are immutable once stored, so they are shared.</summary>
-    public ByteSlotTable Clone()
+    public SlotTable<TValue> Clone()
     {
-        var copy = (ByteSlotTable)MemberwiseClone();
+        var copy = (SlotTable<TValue>)MemberwiseClone();
         copy._buckets = (int[])_buckets.Clone();
         copy._entries = (Entry[])_entries.Clone();
         return copy;
@@ -184,7 +208,7 @@ internal sealed class ByteSlotTable
 
     private void Resize()
     {
-        // Doubling keeps every slot's index: HSCAN/SSCAN cursors stay valid across a resize.
+        // Doubling keeps every slot's index: HSCAN/SSCAN/ZSCAN cursors stay valid across a resize.
         int size = _entries.Length * 2;
         Array.Resize(ref _entries, size);
         _buckets = new int[size];
