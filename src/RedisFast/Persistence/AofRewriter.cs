@@ -13,11 +13,10 @@ internal delegate void AofValueEmitter(AofCommandWriter w, ReadOnlySpan<byte> ke
 /// <summary>
 /// Writes a base file from the keyspace (aof.c rewriteAppendOnlyFileRio): per non-empty database a SELECT, then per
 /// live key the commands of its type, then PEXPIREAT for a key with a TTL; keys already expired are skipped.
-/// Each <see cref="ValueKind"/> plugs in its own emitter with <see cref="Register"/> (strings are built in; the
-/// collection types register theirs). For now this runs synchronously on the loop (CONFIG SET appendonly yes,
+/// Each <see cref="ValueKind"/> has an emitter (strings here, collections in AofRewriter.Collections.cs). For now this runs synchronously on the loop (CONFIG SET appendonly yes,
 /// BGREWRITEAOF): the copy-on-write background snapshot replaces it in part 2.
 /// </summary>
-internal static class AofRewriter
+internal static partial class AofRewriter
 {
     private static readonly AofValueEmitter?[] Emitters = new AofValueEmitter?[256];
 
@@ -26,6 +25,10 @@ internal static class AofRewriter
         Register(ValueKind.StringInt, EmitString);
         Register(ValueKind.StringEmbedded, EmitString);
         Register(ValueKind.StringRaw, EmitString);
+        Register(ValueKind.List, EmitList);
+        Register(ValueKind.Set, EmitSet);
+        Register(ValueKind.Hash, EmitHash);
+        Register(ValueKind.SortedSet, EmitSortedSet);
     }
 
     /// <summary>Sets the emitter of <paramref name="kind"/> (call from the type's command registration).</summary>
