@@ -116,17 +116,27 @@ public sealed class AllocationBudgetTests : IDisposable
 
         Run(request, WarmupCommands / commandsPerRequest);
 
+        // Up to three windows of MeasuredCommands each; one must allocate nothing. A per-command allocation of even
+        // one byte shows in every window (>= MeasuredCommands bytes); what a window can catch once is the runtime
+        // itself: under load, tier-1 code for a server method can arrive late, and the on-stack replacement that
+        // stands in for it allocates 32 bytes on this thread one time (seen once in a full run right after a build).
         int requests = MeasuredCommands / commandsPerRequest;
-        long errorsBefore = _connection.Client.Reply.ErrorCount;
-        long processedBefore = _server.Stats.CommandsProcessed;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        long replyBytes = Run(request, requests);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = 0;
+        for (int window = 0; window < 3; window++)
+        {
+            long errorsBefore = _connection.Client.Reply.ErrorCount;
+            long processedBefore = _server.Stats.CommandsProcessed;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long replyBytes = Run(request, requests);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // The loop measured what it claims: every command ran, none replied an error, and replies were written.
-        Assert.Equal(processedBefore + (long)requests * commandsPerRequest, _server.Stats.CommandsProcessed);
-        Assert.Equal(errorsBefore, _connection.Client.Reply.ErrorCount);
-        Assert.True(replyBytes > 0);
+            // The loop measured what it claims: every command ran, none replied an error, and replies were written.
+            Assert.Equal(processedBefore + (long)requests * commandsPerRequest, _server.Stats.CommandsProcessed);
+            Assert.Equal(errorsBefore, _connection.Client.Reply.ErrorCount);
+            Assert.True(replyBytes > 0);
+            if (allocated == 0) break;
+            Assert.True(allocated < MeasuredCommands, $"{command}: {allocated} bytes over {requests * commandsPerRequest} commands: that is per command");
+        }
         Assert.True(
             allocated <= AllowedTotalBytes,
             $"{command} (x{commandsPerRequest} per request): {allocated} bytes allocated over {requests * commandsPerRequest} commands " +
