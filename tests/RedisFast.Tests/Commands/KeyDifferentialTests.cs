@@ -137,7 +137,7 @@ public sealed class KeyDifferentialTests(DifferentialFixture f)
             EXPIRE keys:exp:a 100 LT NX
             EXPIRE keys:exp:a 100 GT LT
             EXPIRE keys:exp:a 100 XX GT LT
-            EXPIRE keys:exp:a 100 XX GT
+            EXPIRE keys:exp:a 200 XX GT
             EXPIRE keys:exp:a 100 foo
             EXPIRE keys:exp:a abc foo
             EXPIRE keys:exp:a 100 NX XX foo
