@@ -1,4 +1,5 @@
 using RedisFast.Tests.Infrastructure;
+using static RedisFast.Tests.Infrastructure.BlockingClients;
 
 namespace RedisFast.Tests.Commands;
 
@@ -11,30 +12,6 @@ namespace RedisFast.Tests.Commands;
 public sealed class BlockingListTests(ServerFixture f)
 {
     /// <summary>Waits until the client with <paramref name="id"/> shows the blocked flag in CLIENT LIST.</summary>
-    private static void WaitUntilBlocked(RawClient observer, string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!observer.Call("CLIENT", "LIST", "ID", id).Contains(" flags=b ", StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"client {id} did not block");
-            Thread.Sleep(5);
-        }
-    }
-
-    private static string IdOf(RawClient client) => client.Call("CLIENT", "ID")[1..^2];
-
-    /// <summary>Sends a blocking command from <paramref name="client"/> and waits until the server has parked it.</summary>
-    /// <returns>The blocked client's id.</returns>
-    private static string Block(RawClient client, RawClient observer, params string[] command)
-    {
-        string id = IdOf(client);
-        client.Send(RawClient.Encode(command));
-        WaitUntilBlocked(observer, id);
-        return id;
-    }
-
-    private static string Bulk(string s) => $"${s.Length}\r\n{s}\r\n";
-
     [Fact]
     public void BlockedClientGetsTheElementAnotherClientPushes()
     {

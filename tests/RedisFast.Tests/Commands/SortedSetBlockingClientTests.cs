@@ -1,4 +1,5 @@
 using RedisFast.Tests.Infrastructure;
+using static RedisFast.Tests.Infrastructure.BlockingClients;
 
 namespace RedisFast.Tests.Commands;
 
@@ -11,29 +12,6 @@ namespace RedisFast.Tests.Commands;
 [Collection(ServerCollection.Name)]
 public sealed class SortedSetBlockingClientTests(ServerFixture f)
 {
-    private static void WaitUntilBlocked(RawClient observer, string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!observer.Call("CLIENT", "LIST", "ID", id).Contains(" flags=b ", StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"client {id} did not block");
-            Thread.Sleep(5);
-        }
-    }
-
-    private static string IdOf(RawClient client) => client.Call("CLIENT", "ID")[1..^2];
-
-    /// <summary>Sends a blocking command from <paramref name="client"/> and waits until the server has parked it.</summary>
-    private static string Block(RawClient client, RawClient observer, params string[] command)
-    {
-        string id = IdOf(client);
-        client.Send(RawClient.Encode(command));
-        WaitUntilBlocked(observer, id);
-        return id;
-    }
-
-    private static string Bulk(string s) => $"${s.Length}\r\n{s}\r\n";
-
     [Fact]
     public void BlockedBZPopMinGetsTheMemberAnotherClientAdds()
     {

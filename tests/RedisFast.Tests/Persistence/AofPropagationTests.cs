@@ -52,8 +52,7 @@ public sealed class AofPropagationTests
             server.Start();
             using var blocked = new RawClient("127.0.0.1", server.Port);
             using var pusher = new RawClient("127.0.0.1", server.Port);
-            blocked.Send(RawClient.Encode(command, "l", "0"));
-            WaitUntilBlocked(pusher);
+            BlockingClients.Block(blocked, pusher, command, "l", "0");
             Assert.Equal(":2\r\n", pusher.Call("RPUSH", "l", "x", "y"));
             Assert.StartsWith("*2\r\n$1\r\nl\r\n", blocked.ReadReply());
             Assert.Equal(listAfter, pusher.Call("LRANGE", "l", "0", "-1"));
@@ -80,8 +79,7 @@ public sealed class AofPropagationTests
             server.Start();
             using var blocked = new RawClient("127.0.0.1", server.Port);
             using var pusher = new RawClient("127.0.0.1", server.Port);
-            blocked.Send(RawClient.Encode("BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"));
-            WaitUntilBlocked(pusher);
+            BlockingClients.Block(blocked, pusher, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0");
             pusher.Call("RPUSH", "src", "v");
             Assert.Equal("$1\r\nv\r\n", blocked.ReadReply());
         }
@@ -104,8 +102,7 @@ public sealed class AofPropagationTests
             server.Start();
             using var blocked = new RawClient("127.0.0.1", server.Port);
             using var adder = new RawClient("127.0.0.1", server.Port);
-            blocked.Send(RawClient.Encode("BZPOPMIN", "z", "0"));
-            WaitUntilBlocked(adder);
+            BlockingClients.Block(blocked, adder, "BZPOPMIN", "z", "0");
             adder.Call("ZADD", "z", "1", "a", "2", "b");
             Assert.Equal("*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n", blocked.ReadReply());
         }
@@ -116,10 +113,5 @@ public sealed class AofPropagationTests
             using var c = new RawClient("127.0.0.1", server.Port);
             Assert.Equal("*1\r\n$1\r\nb\r\n", c.Call("ZRANGE", "z", "0", "-1"));
         }
-    }
-
-    private static void WaitUntilBlocked(RawClient admin)
-    {
-        for (int i = 0; i < 500 && !admin.Call("INFO", "clients").Contains("blocked_clients:1"); i++) Thread.Sleep(10);
     }
 }
