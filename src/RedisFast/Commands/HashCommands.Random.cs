@@ -112,33 +112,7 @@ internal static partial class HashCommands
         }
         if (!KeyCommands.TryParseScanOptions(c, 3, allowType: false, out long count, out int patternArg, out _)) return;
 
-        int start, end;
-        ulong next;
-        if (hash.IsListpack)
-        {
-            start = hash.First();
-            end = -1;
-            next = 0;
-        }
-        else
-        {
-            // Walk slots from the cursor until COUNT fields are seen or 10×COUNT slots are visited (Redis's
-            // maxiterations), then list the range [start, end).
-            start = cursor >= int.MaxValue ? -1 : hash.Next((int)cursor - 1);
-            long budget = count > long.MaxValue / 10 ? long.MaxValue : count * 10;
-            long seen = 0;
-            int p = start;
-            int last = -1;
-            while (p >= 0 && seen < count && p - start < budget)
-            {
-                seen++;
-                last = p;
-                p = hash.Next(p);
-            }
-            end = p;
-            next = p < 0 ? 0 : (ulong)p;
-            if (last < 0) start = -1;
-        }
+        ulong next = KeyCommands.ScanWindow(hash, cursor, count, out int start, out int end);
         // Count the matches first: the array header comes before them.
         long matched = 0;
         for (int p = start; p >= 0 && p != end; p = hash.Next(p))

@@ -179,6 +179,34 @@ internal static partial class KeyCommands
         return true;
     }
 
+    /// <summary>
+    /// The positions one HSCAN/SSCAN call covers, [start, end) in <see cref="IPositionedCollection.Next"/> order, and
+    /// the cursor to reply. A compact collection (listpack, intset) comes back whole with cursor 0 whatever the
+    /// cursor, as Redis does; a hashtable is walked by slot from the cursor until COUNT elements are seen or
+    /// 10×COUNT slots visited (dictScan's maxiterations), and the next cursor is the first slot not covered.
+    /// </summary>
+    internal static ulong ScanWindow<T>(T collection, ulong cursor, long count, out int start, out int end)
+        where T : IPositionedCollection
+    {
+        if (collection.IsCompact)
+        {
+            start = collection.First();
+            end = -1;
+            return 0;
+        }
+        start = cursor >= int.MaxValue ? -1 : collection.Next((int)cursor - 1);
+        long budget = count > long.MaxValue / 10 ? long.MaxValue : count * 10;
+        long seen = 0;
+        int p = start;
+        while (p >= 0 && seen < count && p - start < budget)
+        {
+            seen++;
+            p = collection.Next(p);
+        }
+        end = p;
+        return p < 0 ? 0 : (ulong)p;
+    }
+
     /// <summary>Writes a SCAN-family cursor as the bulk string Redis replies with.</summary>
     internal static void WriteScanCursor(Client c, ulong cursor)
     {

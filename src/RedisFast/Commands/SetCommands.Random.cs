@@ -158,27 +158,7 @@ internal static partial class SetCommands
             return;
         }
         if (!KeyCommands.TryParseScanOptions(c, 3, allowType: false, out long count, out int patternArg, out _)) return;
-        int start, end;
-        ulong next;
-        if (set.IsIntset)
-        {
-            start = set.First();
-            end = -1;
-            next = 0;
-        }
-        else
-        {
-            start = cursor >= int.MaxValue ? -1 : set.Next((int)cursor - 1);
-            long seen = 0;
-            int p = start;
-            while (p >= 0 && seen < count)
-            {
-                seen++;
-                p = set.Next(p);
-            }
-            end = p;
-            next = p < 0 ? 0 : (ulong)p;
-        }
+        ulong next = KeyCommands.ScanWindow(set, cursor, count, out int start, out int end);
         Span<byte> scratch = stackalloc byte[20];
         long matched = 0;
         for (int p = start; p >= 0 && p != end; p = set.Next(p))
