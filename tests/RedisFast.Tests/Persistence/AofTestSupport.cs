@@ -21,6 +21,19 @@ internal static class AofTestSupport
         return new RedisServer(config);
     }
 
+    /// <summary>Waits until no AOF rewrite runs or is scheduled (INFO persistence), as redis tests' waitForBgrewriteaof.</summary>
+    public static void WaitForRewrite(RawClient c)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            string info = c.Call("INFO", "persistence");
+            if (info.Contains("aof_rewrite_in_progress:0") && info.Contains("aof_rewrite_scheduled:0")) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("AOF rewrite still running: " + info);
+            Thread.Sleep(10);
+        }
+    }
+
     public static string IncrFile(string dir, int seq = 1) => Path.Combine(dir, "appendonlydir", $"appendonly.aof.{seq}.incr.aof");
 
     /// <summary>Runs a program to completion and returns (exit code, stdout + stderr).</summary>
