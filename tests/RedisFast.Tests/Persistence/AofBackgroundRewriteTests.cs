@@ -1,0 +1,143 @@
+using RedisFast.Server;
+using RedisFast.Tests.Infrastructure;
+
+namespace RedisFast.Tests.Persistence;
+
+/// <summary>
+/// BGREWRITEAOF from a copy-on-write snapshot: the base file holds the data set of the instant the rewrite started,
+/// whatever the loop changed while the rewrite thread read it, and base + the incr file opened at that instant
+/// replay to the live data set.
+/// </summary>
+public sealed class AofBackgroundRewriteTests
+{
+    private static string Big(string tag) => tag + new string('x', 60);
+
+    /// <summary>Keys of every type and encoding, with and without TTL, in databases 0, 1 and 2.</summary>
+    private static void Fill(RawClient c, long shortTtlAt)
+    {
+        for (int db = 0; db < 3; db++)
+        {
+            c.Call("SELECT", db.ToString());
+            for (int i = 0; i < 30; i++)
+            {
+                c.Call("SET", $"int:{i}", (i * 7).ToString());
+                c.Call("SET", $"emb:{i}", $"short-{i}");
+                c.Call("SET", $"raw:{i}", Big($"raw-{i}"));
+                c.Call("RPUSH", $"list:{i}", "a", "b", $"c{i}");
+                c.Call("SADD", $"iset:{i}", "1", "2", (i + 3).ToString());
+                c.Call("SADD", $"hset:{i}", "m1", "m2", $"m{i}");
+                c.Call("HSET", $"lphash:{i}", "f1", "v1", "f2", $"v{i}");
+                c.Call("HSET", $"hthash:{i}", "f1", Big("v"), "f2", "v2");
+                c.Call("ZADD", $"lpz:{i}", "1", "one", "2.5", "two", (i + 10).ToString(), "ten");
+                c.Call("ZADD", $"slz:{i}", "1", Big("member"), "2", "b");
+                if (i % 3 == 0)
+                {
+                    c.Call("PEXPIREAT", $"raw:{i}", "4000000000000");
+                    c.Call("PEXPIREAT", $"lphash:{i}", "4000000000123");
+                    c.Call("PEXPIREAT", $"slz:{i}", "4000000000456");
+                }
+                if (i % 5 == 0)
+                {
+                    c.Call("SET", $"soon:{i}", $"gone-{i}", "PXAT", shortTtlAt.ToString());
+                    c.Call("RPUSH", $"soonlist:{i}", "x");
+                    c.Call("PEXPIREAT", $"soonlist:{i}", shortTtlAt.ToString());
+                }
+            }
+        }
+        c.Call("SELECT", "0");
+    }
+
+    /// <summary>Changes of every kind to the keys <see cref="Fill"/> made (round picks which ones).</summary>
+    private static void Hammer(RawClient c, int round)
+    {
+        for (int db = 0; db < 2; db++)
+        {
+            c.Call("SELECT", db.ToString());
+            for (int i = round; i < 30; i += 3)
+            {
+                c.Call("SET", $"emb:{i}", $"SHORT-{i}"); // same size: the buffer is reused in place
+                c.Call("APPEND", $"raw:{i}", "-appended");
+                c.Call("SETRANGE", $"emb:{(i + 1) % 30}", "0", "ZZ");
+                c.Call("INCR", $"int:{i}");
+                c.Call("LPUSH", $"list:{i}", "pushed");
+                c.Call("HSET", $"lphash:{i}", "f1", "changed", "f3", "new");
+                c.Call("HSET", $"hthash:{i}", "f9", "new");
+                c.Call("SADD", $"iset:{i}", "999");
+                c.Call("SADD", $"hset:{i}", "added");
+                c.Call("ZADD", $"lpz:{i}", "100", "one", "7", "new");
+                c.Call("ZADD", $"slz:{i}", "5", "b");
+                c.Call("DEL", $"list:{(i + 1) % 30}");
+                c.Call("EXPIRE", $"hset:{i}", "100000");
+                c.Call("PERSIST", $"raw:{(i + 3) % 30}");
+                c.Call("RENAME", $"hthash:{(i + 2) % 30}", $"renamed:{round}:{i}");
+                c.Call("HSET", $"renamed:{round}:{i}", "after-rename", "1");
+                c.Call("SET", $"new:{round}:{i}", "fresh");
+            }
+        }
+        if (round == 0)
+        {
+            c.Call("SELECT", "2");
+            c.Call("FLUSHDB");
+            c.Call("SET", "after-flush", "1");
+            c.Call("SELECT", "0");
+            c.Call("SWAPDB", "0", "1");
+        }
+        c.Call("SELECT", "0");
+    }
+
+    [Fact]
+    public void TheNewBaseHoldsTheDataSetOfTheRewriteInstantWhileEveryKindOfWriteRacesTheRewriter()
+    {
+        string dir = AofTestSupport.TempDir();
+        var gate = new ManualResetEventSlim(false);
+        SortedDictionary<string, string> atInstant;
+        SortedDictionary<string, string> live;
+        string info;
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Config.Hz = 100;
+            server.Start();
+            server.Aof.TestRewriteGate = gate;
+            server.Aof.TestRewritePauseEveryKeys = 2;
+            using var c = new RawClient("127.0.0.1", server.Port);
+            long shortTtlAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 2500;
+            Fill(c, shortTtlAt);
+            atInstant = AofModel.Read(c);
+            Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            Assert.Contains("aof_rewrite_in_progress:1\r\n", c.Call("INFO", "persistence"));
+            // Everything changes before the rewriter read anything, then while it reads (1 ms pause every 2 keys).
+            Hammer(c, 0);
+            gate.Set();
+            Hammer(c, 1);
+            Hammer(c, 2);
+            // Lazy and active expiry of keys that were live at the instant.
+            while (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < shortTtlAt + 50) Thread.Sleep(10);
+            c.Call("SELECT", "1");
+            Assert.Equal("$-1\r\n", c.Call("GET", "soon:0"));
+            c.Call("SELECT", "0");
+            Thread.Sleep(200);
+            AofTestSupport.WaitForRewrite(c);
+            info = c.Call("INFO", "persistence");
+            Assert.Contains("aof_last_bgrewrite_status:ok\r\n", info);
+            live = AofModel.Read(c);
+        }
+        string appendDir = Path.Combine(dir, "appendonlydir");
+        Assert.Equal(
+            "file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+            File.ReadAllText(Path.Combine(appendDir, "appendonly.aof.manifest")));
+        Assert.False(File.Exists(Path.Combine(appendDir, "appendonly.aof.1.incr.aof")));
+        Assert.False(File.Exists(Path.Combine(appendDir, "appendonly.aof.1.base.aof")));
+        // The base alone is the data set of the instant.
+        SortedDictionary<string, string> inBase = AofModel.FromBase(File.ReadAllBytes(Path.Combine(appendDir, "appendonly.aof.2.base.aof")));
+        Assert.Empty(AofModel.Diff(atInstant, inBase));
+        // The loop copied what it changed (strings, collections) rather than the rewriter seeing the changes.
+        Assert.DoesNotContain("aof_last_cow_size:0\r\n", info);
+        // Base + incr replay to the live data set.
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Empty(AofModel.Diff(live, AofModel.Read(c)));
+        }
+    }
+}
