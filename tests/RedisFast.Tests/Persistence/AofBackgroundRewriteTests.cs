@@ -140,4 +140,123 @@ public sealed class AofBackgroundRewriteTests
             Assert.Empty(AofModel.Diff(live, AofModel.Read(c)));
         }
     }
+
+    /// <summary>MSET of <paramref name="count"/> keys prefix:i = i, pipelined 1000 keys per command.</summary>
+    internal static void Populate(RawClient c, string prefix, int count)
+    {
+        const int PerCommand = 1000;
+        int commands = 0;
+        var batch = new System.Text.StringBuilder();
+        for (int start = 0; start < count; start += PerCommand)
+        {
+            int n = Math.Min(PerCommand, count - start);
+            batch.Append('*').Append(1 + 2 * n).Append("\r\n$4\r\nMSET\r\n");
+            for (int i = start; i < start + n; i++)
+            {
+                string k = prefix + ":" + i, v = i.ToString();
+                batch.Append('$').Append(k.Length).Append("\r\n").Append(k).Append("\r\n");
+                batch.Append('$').Append(v.Length).Append("\r\n").Append(v).Append("\r\n");
+            }
+            commands++;
+            if (commands % 50 == 0 || start + n >= count)
+            {
+                c.Send(batch.ToString());
+                batch.Clear();
+                for (int r = 0; r < (commands % 50 == 0 ? 50 : commands % 50); r++) Assert.Equal("+OK\r\n", c.ReadReply());
+            }
+        }
+    }
+
+    /// <summary>A digest of the values of prefix:0..count-1 (pipelined MGETs) and of every other key's value.</summary>
+    internal static string Digest(RawClient c, string prefix, int count, IEnumerable<string> others)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        const int PerCommand = 1000;
+        for (int start = 0; start < count; start += PerCommand * 20)
+        {
+            int sent = 0;
+            for (int b = start; b < Math.Min(count, start + PerCommand * 20); b += PerCommand)
+            {
+                var args = new List<string> { "MGET" };
+                for (int i = b; i < Math.Min(count, b + PerCommand); i++) args.Add(prefix + ":" + i);
+                c.Send(RawClient.Encode([.. args]));
+                sent++;
+            }
+            for (int r = 0; r < sent; r++) sha.AppendData(System.Text.Encoding.Latin1.GetBytes(c.ReadReply()));
+        }
+        foreach (string k in others)
+        {
+            sha.AppendData(System.Text.Encoding.Latin1.GetBytes(c.Call("TYPE", k)));
+            string type = c.Call("TYPE", k);
+            string value = type == "+string\r\n" ? c.Call("GET", k) : type == "+hash\r\n" ? c.Call("HLEN", k) : "";
+            sha.AppendData(System.Text.Encoding.Latin1.GetBytes(value));
+        }
+        sha.AppendData(System.Text.Encoding.Latin1.GetBytes(c.Call("DBSIZE")));
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    [Fact]
+    public void ARewriteOfAMillionKeysUnderWritesFromSeveralClientsLosesNothingAcrossARestart()
+    {
+        const int Keys = 1_000_000;
+        const int Writers = 4;
+        string dir = AofTestSupport.TempDir();
+        string before;
+        var others = new List<string>();
+        for (int t = 0; t < Writers; t++)
+        {
+            others.Add($"counter:{t}");
+            others.Add($"hash:{t}");
+            for (int n = 0; n < 50; n++) others.Add($"w:{t}:{n}");
+        }
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Config.Hz = 100;
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Populate(c, "k", Keys);
+            using var stop = new ManualResetEventSlim(false);
+            long writes = 0;
+            var threads = new List<Thread>();
+            for (int t = 0; t < Writers; t++)
+            {
+                int id = t;
+                var thread = new Thread(() =>
+                {
+                    using var w = new RawClient("127.0.0.1", server.Port);
+                    var random = new Random(id);
+                    for (int n = 0; !stop.IsSet; n++)
+                    {
+                        w.Call("SET", $"w:{id}:{n % 50}", n.ToString());
+                        w.Call("INCR", $"counter:{id}");
+                        w.Call("HSET", $"hash:{id}", $"f{n % 1000}", n.ToString());
+                        int k = random.Next(Keys);
+                        if (n % 3 == 0) w.Call("DEL", $"k:{k}");
+                        else w.Call("SET", $"k:{k}", $"over-{id}-{n}");
+                        Interlocked.Add(ref writes, 4);
+                    }
+                });
+                thread.Start();
+                threads.Add(thread);
+            }
+            Thread.Sleep(50);
+            Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            AofTestSupport.WaitForRewrite(c);
+            Thread.Sleep(50);
+            stop.Set();
+            foreach (Thread thread in threads) thread.Join();
+            Assert.True(Interlocked.Read(ref writes) > 100, "the writers ran");
+            Assert.Contains("aof_last_bgrewrite_status:ok\r\n", c.Call("INFO", "persistence"));
+            before = Digest(c, "k", Keys, others);
+        }
+        Assert.Equal(
+            "file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+            File.ReadAllText(Path.Combine(dir, "appendonlydir", "appendonly.aof.manifest")));
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal(before, Digest(c, "k", Keys, others));
+        }
+    }
 }
