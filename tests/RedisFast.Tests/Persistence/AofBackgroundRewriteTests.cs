@@ -259,4 +259,122 @@ public sealed class AofBackgroundRewriteTests
             Assert.Equal(before, Digest(c, "k", Keys, others));
         }
     }
+
+    [Fact]
+    public void WhileARewriteRunsInfoReportsItAndASecondBgrewriteaofIsRefusedWithRedisError()
+    {
+        string dir = AofTestSupport.TempDir();
+        string log = Path.Combine(dir, "server.log");
+        var gate = new ManualResetEventSlim(false);
+        using var server = AofTestSupport.NewServer(dir, configure: c => { c.LogFile = log; c.LogLevel = "notice"; c.Hz = 100; });
+        server.Start();
+        server.Aof.TestRewriteGate = gate;
+        using var c = new RawClient("127.0.0.1", server.Port);
+        c.Call("SET", "a", "1");
+        Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+        string running = c.Call("INFO", "persistence");
+        Assert.Contains("aof_rewrite_in_progress:1\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:0\r\n", running);
+        Assert.Contains("aof_rewrites:1\r\n", running);
+        // The text redis-server 7.0.15 answers (checked by hand: a rewrite cannot be held open on it from a test).
+        Assert.Equal("-ERR Background append only file rewriting already in progress\r\n", c.Call("BGREWRITEAOF"));
+        // Writes during the rewrite go to the incr file opened at its start, already listed in the manifest.
+        Assert.Equal("+OK\r\n", c.Call("SET", "b", "2"));
+        string appendDir = Path.Combine(dir, "appendonlydir");
+        string manifest = Path.Combine(appendDir, "appendonly.aof.manifest");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.ReadAllText(manifest).Contains("appendonly.aof.2.incr.aof") && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        Assert.Equal(
+            "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+            File.ReadAllText(manifest));
+        gate.Set();
+        AofTestSupport.WaitForRewrite(c);
+        string done = c.Call("INFO", "persistence");
+        Assert.Contains("aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:0\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:1\r\n", done);
+        long baseSize = new FileInfo(Path.Combine(appendDir, "appendonly.aof.2.base.aof")).Length;
+        long incrSize = new FileInfo(Path.Combine(appendDir, "appendonly.aof.2.incr.aof")).Length;
+        Assert.Contains($"aof_base_size:{baseSize}\r\n", done);
+        Assert.Contains($"aof_current_size:{baseSize + incrSize}\r\n", done);
+        Assert.Equal("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n", File.ReadAllText(Path.Combine(appendDir, "appendonly.aof.2.base.aof")));
+        Assert.Equal("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n", File.ReadAllText(Path.Combine(appendDir, "appendonly.aof.2.incr.aof")));
+        string text = File.ReadAllText(log);
+        foreach (string line in (string[])[
+            "Creating AOF incr file appendonly.aof.2.incr.aof on background rewrite",
+            "Background append only file rewriting started by thread",
+            "Background AOF rewrite terminated with success",
+            "Successfully renamed the temporary AOF base file temp-rewriteaof-bg-",
+            "Removing the history file appendonly.aof.1.incr.aof in the background",
+            "Removing the history file appendonly.aof.1.base.aof in the background",
+            "Background AOF rewrite finished successfully"])
+            Assert.Contains(line, text);
+    }
+
+    [Fact]
+    public void BgrewriteaofInsideExecIsScheduledAndTheCronStartsItAfterTheTransaction()
+    {
+        string dir = AofTestSupport.TempDir();
+        using var server = AofTestSupport.NewServer(dir, configure: c => c.Hz = 100);
+        server.Start();
+        using var c = new RawClient("127.0.0.1", server.Port);
+        c.Call("MULTI");
+        c.Call("SET", "in-tx", "1");
+        c.Call("BGREWRITEAOF");
+        c.Call("SET", "in-tx-2", "2");
+        Assert.Equal("*3\r\n+OK\r\n+Background append only file rewriting scheduled\r\n+OK\r\n", c.Call("EXEC"));
+        AofTestSupport.WaitForRewrite(c);
+        Assert.Contains("aof_rewrites:1\r\n", c.Call("INFO", "persistence"));
+        string baseText = File.ReadAllText(Path.Combine(dir, "appendonlydir", "appendonly.aof.2.base.aof"));
+        Assert.Contains("in-tx-2", baseText);
+    }
+
+    [Fact]
+    public void ShutdownDuringARewriteAbandonsItRemovesTheTempFileAndKeepsEveryWrite()
+    {
+        string dir = AofTestSupport.TempDir();
+        var gate = new ManualResetEventSlim(false);
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            server.Aof.TestRewriteGate = gate;
+            using var c = new RawClient("127.0.0.1", server.Port);
+            c.Call("SET", "before", "1");
+            Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            c.Call("SET", "during", "2");
+            c.Call("FLUSHALL");
+            c.Call("SET", "after-flush", "3");
+        }
+        string appendDir = Path.Combine(dir, "appendonlydir");
+        Assert.Empty(Directory.GetFiles(appendDir, "temp-*"));
+        Assert.Equal(
+            "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+            File.ReadAllText(Path.Combine(appendDir, "appendonly.aof.manifest")));
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal("$-1\r\n", c.Call("GET", "before"));
+            Assert.Equal("$1\r\n3\r\n", c.Call("GET", "after-flush"));
+            Assert.Equal(":1\r\n", c.Call("DBSIZE"));
+        }
+    }
+
+    [Fact]
+    public void TheAutomaticRewriteStartsOnGrowthOverMinSizeAndMovesTheManifestToANewBase()
+    {
+        string dir = AofTestSupport.TempDir();
+        string log = Path.Combine(dir, "server.log");
+        using var server = AofTestSupport.NewServer(dir, configure: c => { c.LogFile = log; c.LogLevel = "notice"; c.Hz = 100; });
+        server.Start();
+        using var c = new RawClient("127.0.0.1", server.Port);
+        Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "auto-aof-rewrite-min-size", "2000"));
+        Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "auto-aof-rewrite-percentage", "100"));
+        for (int i = 0; i < 60; i++) c.Call("SET", "key:" + i, new string('v', 40));
+        string manifest = Path.Combine(dir, "appendonlydir", "appendonly.aof.manifest");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!File.ReadAllText(manifest).StartsWith("file appendonly.aof.2.base.aof") && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Assert.Equal("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n", File.ReadAllText(manifest));
+        AofTestSupport.WaitForRewrite(c);
+        Assert.Matches(@"Starting automatic rewriting of AOF on \d+% growth", File.ReadAllText(log));
+        // After the rewrite the base is the reference: the same writes again do not trigger another one at once.
+        Assert.Contains("aof_rewrites:1\r\n", c.Call("INFO", "persistence"));
+    }
 }
