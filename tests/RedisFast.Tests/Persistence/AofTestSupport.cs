@@ -83,6 +83,12 @@ internal static class AofTestSupport
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         WaitForPort(port, p);
+        // Listening comes before loading the AOF: wait until commands are served (no -LOADING).
+        using (var c = new RawClient("127.0.0.1", port))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (c.Call("PING").StartsWith("-LOADING") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        }
         return p;
     }
 
