@@ -131,6 +131,8 @@ internal sealed partial class Client
         long dirtyBefore = _server.Keyspace.Dirty;
         long aofHeadBefore = propagator is null ? 0 : propagator.Head;
         _executeDepth++;
+        // Read-only commands skip the copy-on-write of a running AOF rewrite (KeyTable indexer); everything else pays it.
+        _server.Keyspace.ReadOnlyCommand = (command.Flags & CommandFlags.ReadOnly) != 0;
         try
         {
             command.Handler!(this);
@@ -139,6 +141,7 @@ internal sealed partial class Client
         {
             HandlerFailed(command, ex, pendingBefore);
         }
+        _server.Keyspace.ReadOnlyCommand = false;
         _executeDepth--;
         if (propagator is not null) Propagate(propagator, dirtyBefore, aofHeadBefore);
         command.Microseconds += (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;

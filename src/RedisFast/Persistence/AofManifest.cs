@@ -30,6 +30,15 @@ internal sealed class AofManifest
 
     public long CurrentIncrSeq { get; set; }
 
+    /// <summary>A copy with the same files (the lists are new; the entries are immutable records).</summary>
+    public AofManifest Copy()
+    {
+        var copy = new AofManifest { Base = Base, CurrentBaseSeq = CurrentBaseSeq, CurrentIncrSeq = CurrentIncrSeq };
+        copy.Incrs.AddRange(Incrs);
+        copy.History.AddRange(History);
+        return copy;
+    }
+
     /// <summary>Manifest file name for <paramref name="appendFilename"/> (appendonly.aof.manifest).</summary>
     public static string ManifestName(string appendFilename) => appendFilename + ".manifest";
 

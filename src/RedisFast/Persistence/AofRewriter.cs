@@ -13,8 +13,9 @@ internal delegate void AofValueEmitter(AofCommandWriter w, ReadOnlySpan<byte> ke
 /// <summary>
 /// Writes a base file from the keyspace (aof.c rewriteAppendOnlyFileRio): per non-empty database a SELECT, then per
 /// live key the commands of its type, then PEXPIREAT for a key with a TTL; keys already expired are skipped.
-/// Each <see cref="ValueKind"/> has an emitter (strings here, collections in AofRewriter.Collections.cs). For now this runs synchronously on the loop (CONFIG SET appendonly yes,
-/// BGREWRITEAOF): the copy-on-write background snapshot replaces it in part 2.
+/// Each <see cref="ValueKind"/> has an emitter (strings here, collections in AofRewriter.Collections.cs). Emitters get
+/// a copy of the slot and only read the value object, so the background rewrite (<see cref="WriteSnapshot"/>) can
+/// run them on its own thread against a <see cref="RewriteSnapshot"/>.
 /// </summary>
 internal static partial class AofRewriter
 {
@@ -42,28 +43,126 @@ internal static partial class AofRewriter
     }
 
     /// <summary>Writes the whole keyspace to <paramref name="file"/> (fsynced every chunk and at the end); returns its size.</summary>
+    /// <remarks>Synchronous, on the loop: for tests and start-up (an empty or freshly loaded keyspace).</remarks>
     /// <exception cref="IOException">A write or fsync failed.</exception>
     public static long WriteBase(Keyspace keyspace, SafeFileHandle file, long chunkBytes)
     {
         var w = new AofCommandWriter(file, chunkBytes);
         long now = keyspace.Now;
+        int selected = -1;
         foreach (Database db in keyspace.Databases)
         {
             KeyTable table = db.Table;
-            if (table.Count == 0) continue;
-            w.ArrayHeader(2).Bulk("SELECT"u8).Bulk(db.Id);
-            for (int i = 0; i < table.SlotCount; i++)
+            for (int i = 0; i < table.SlotCount; i++) Emit(w, db.Id, table.Peek(i), now, ref selected);
+        }
+        return w.Finish();
+    }
+
+    /// <summary>
+    /// Background rewrite (the child of aof.c rewriteAppendOnlyFileBackground): writes the keyspace as it was at the
+    /// instant of <paramref name="snapshot"/>, on the calling (non-loop) thread, while the loop keeps changing it.
+    /// Per slot of the instant: copy the slot, claim it (Pending → Reading), emit from the original value, release
+    /// it (Reading → Done); a slot the loop claimed first is emitted from the queue of preserved slots afterwards.
+    /// </summary>
+    /// <param name="control">Cancellation (SHUTDOWN, appendonly no) and the test knobs.</param>
+    /// <returns>The file size, or -1 when cancelled.</returns>
+    /// <exception cref="IOException">A write or fsync failed.</exception>
+    public static long WriteSnapshot(RewriteSnapshot snapshot, SafeFileHandle file, long chunkBytes, RewriteControl control)
+    {
+        var w = new AofCommandWriter(file, chunkBytes);
+        long now = snapshot.Now;
+        int selected = -1;
+        long preserved = 0;
+        if (!control.WaitAtStart()) return -1;
+        foreach (TableSnapshot t in snapshot.Tables)
+        {
+            KeyEntry[] entries = t.Entries;
+            byte[] states = t.States;
+            for (int i = 0; i < t.SlotCount; i++)
             {
-                ref KeyEntry e = ref table[i];
-                if (e.Key is null || e.Kind == ValueKind.None) continue;
-                if (e.ExpireAt != KeyTable.NoExpiry && e.ExpireAt < now) continue;
-                AofValueEmitter emitter = Emitters[(int)e.Kind]
-                    ?? throw new InvalidOperationException($"no AOF emitter registered for {e.Kind}");
-                emitter(w, e.Key, e);
-                if (e.ExpireAt != KeyTable.NoExpiry) w.ArrayHeader(3).Bulk("PEXPIREAT"u8).Bulk(e.Key).Bulk(e.ExpireAt);
+                // Copy first, then claim: a successful claim proves the loop had not started changing the slot.
+                KeyEntry copy = entries[i];
+                byte previous = Interlocked.CompareExchange(ref states[i], TableSnapshot.Reading, TableSnapshot.Pending);
+                if (previous != TableSnapshot.Pending)
+                {
+                    if (previous == TableSnapshot.Preserved) preserved++;
+                    continue;
+                }
+                Emit(w, t.DbId, copy, now, ref selected);
+                Interlocked.CompareExchange(ref states[i], TableSnapshot.Done, TableSnapshot.Reading);
+                if (control.AfterKey()) return -1;
+            }
+        }
+        // Every Preserved state was set before the claim that saw it, and its record is queued right after that.
+        var spin = new SpinWait();
+        while (preserved > 0)
+        {
+            if (snapshot.Preserved.TryDequeue(out PreservedEntry p))
+            {
+                Emit(w, p.DbId, p.Entry, now, ref selected);
+                preserved--;
+                if (control.AfterKey()) return -1;
+            }
+            else
+            {
+                spin.SpinOnce();
             }
         }
         return w.Finish();
+    }
+
+    /// <summary>One key: SELECT when the database changes, its type's commands, then PEXPIREAT for a TTL.</summary>
+    private static void Emit(AofCommandWriter w, int db, in KeyEntry e, long now, ref int selected)
+    {
+        if (e.Key is null || e.Kind == ValueKind.None) return;
+        if (e.ExpireAt != KeyTable.NoExpiry && e.ExpireAt < now) return;
+        if (db != selected)
+        {
+            w.ArrayHeader(2).Bulk("SELECT"u8).Bulk(db);
+            selected = db;
+        }
+        AofValueEmitter emitter = Emitters[(int)e.Kind]
+            ?? throw new InvalidOperationException($"no AOF emitter registered for {e.Kind}");
+        emitter(w, e.Key, e);
+        if (e.ExpireAt != KeyTable.NoExpiry) w.ArrayHeader(3).Bulk("PEXPIREAT"u8).Bulk(e.Key).Bulk(e.ExpireAt);
+    }
+}
+
+/// <summary>
+/// What a background rewrite checks between keys: cancellation (SHUTDOWN, CONFIG SET appendonly no, a new
+/// appendonly yes) and, for tests, a gate held before the first key and a pause every few keys so the loop races it.
+/// </summary>
+internal sealed class RewriteControl
+{
+    private volatile bool _cancelled;
+    private long _keys;
+
+    /// <summary>Test knob: the rewriter waits for this before its first key.</summary>
+    public ManualResetEventSlim? Gate { get; init; }
+
+    /// <summary>Test knob: sleep 1 ms every this many keys (0: never).</summary>
+    public int PauseEveryKeys { get; init; }
+
+    public bool IsCancelled => _cancelled;
+
+    public void Cancel()
+    {
+        _cancelled = true;
+        Gate?.Set();
+    }
+
+    /// <summary>False when cancelled while waiting at the gate.</summary>
+    public bool WaitAtStart()
+    {
+        Gate?.Wait();
+        return !_cancelled;
+    }
+
+    /// <summary>After each key: true when the rewrite must stop.</summary>
+    public bool AfterKey()
+    {
+        if (PauseEveryKeys > 0 && ++_keys % PauseEveryKeys == 0) Thread.Sleep(1);
+        return _cancelled;
     }
 }
 

@@ -35,8 +35,12 @@ internal sealed class AofWriter
     private readonly Thread _thread;
     private readonly Thread _fsyncThread;
     private readonly SemaphoreSlim _fsyncRequest = new(0);
-    private readonly SafeFileHandle _file;
+    private SafeFileHandle _file;
     private long _fileSize;
+    private long _switchAt = long.MaxValue;
+    private SafeFileHandle? _nextFile;
+    private long _retiredSize;
+    private int _switched;
     private long _written;
     private long _durable;
     private long _bytesSinceSync;
@@ -87,6 +91,66 @@ internal sealed class AofWriter
     /// <summary>aof_pending_bio_fsync</summary>
     public bool FsyncPending => Volatile.Read(ref _fsyncInProgress) != 0;
 
+    /// <summary>Sizes of the incr files this writer switched away from (INFO aof_current_size).</summary>
+    public long RetiredSize => Volatile.Read(ref _retiredSize);
+
+    /// <summary>Whether the switch asked for by <see cref="ScheduleSwitch"/> happened.</summary>
+    public bool Switched => Volatile.Read(ref _switched) == 1;
+
+    /// <summary>
+    /// Loop: from ring offset <paramref name="ringOffset"/> on, bytes go to another file (a rewrite's new incr file,
+    /// aof.c openNewIncrAofForAppend): every byte before it stays in the current file. Called before any byte past
+    /// the offset is published, so the AOF thread sees it before it could write such a byte. The file arrives later
+    /// (<see cref="ProvideNextFile"/>); until then the AOF thread stops at the offset.
+    /// </summary>
+    public void ScheduleSwitch(long ringOffset)
+    {
+        Volatile.Write(ref _switched, 0);
+        Volatile.Write(ref _switchAt, ringOffset);
+    }
+
+    /// <summary>Any thread: the file to switch to (empty, already listed in the persisted manifest).</summary>
+    public void ProvideNextFile(SafeFileHandle file)
+    {
+        Volatile.Write(ref _nextFile, file);
+        _ring.Nudge();
+    }
+
+    /// <summary>
+    /// Loop, with the rewrite that asked for the switch stopped and its file never provided: writing goes on in the
+    /// current file (the manifest still ends with it).
+    /// </summary>
+    public void CancelSwitch()
+    {
+        if (Volatile.Read(ref _nextFile) is null) Volatile.Write(ref _switchAt, long.MaxValue);
+        _ring.Nudge();
+    }
+
+    /// <summary>
+    /// AOF thread, at the switch offset: makes the old file durable (so Durable, a ring offset, stays monotonic and
+    /// covers everything before the switch), then continues in the new file.
+    /// </summary>
+    private bool TrySwitch()
+    {
+        if (_written != Volatile.Read(ref _switchAt)) return false;
+        SafeFileHandle? next = Volatile.Read(ref _nextFile);
+        if (next is null) return false;
+        // The fsync thread must be done with the old handle before it changes.
+        while (FsyncPending) Thread.Sleep(1);
+        if (NativeFile.DataSync(_file) == 0) Volatile.Write(ref _durable, _written);
+        SafeFileHandle old = _file;
+        Volatile.Write(ref _retiredSize, _retiredSize + _fileSize);
+        _file = next;
+        Volatile.Write(ref _fileSize, RandomAccess.GetLength(next));
+        _bytesSinceSync = 0;
+        Volatile.Write(ref _nextFile, null);
+        Volatile.Write(ref _switchAt, long.MaxValue);
+        Volatile.Write(ref _switched, 1);
+        old.Dispose();
+        _progress();
+        return true;
+    }
+
     public void Start()
     {
         _thread.Start();
@@ -120,6 +184,14 @@ internal sealed class AofWriter
         while (true)
         {
             bool hasData = _ring.WaitForData(Policy == FsyncPolicy.EverySec ? 100 : 1000);
+            if (TrySwitch()) continue;
+            if (hasData && _written == Volatile.Read(ref _switchAt))
+            {
+                // At the switch offset, waiting for the rewrite to open the new incr file.
+                if (_stopping && _stopGiveUp.ElapsedMilliseconds > _giveUpMs) return;
+                Thread.Sleep(1);
+                continue;
+            }
             if (hasData && !WriteAvailable())
             {
                 if (_stopping && _stopGiveUp.ElapsedMilliseconds > _giveUpMs) return;
@@ -154,7 +226,12 @@ internal sealed class AofWriter
             _log.Notice("Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.");
         }
         _postponedSince = 0;
-        int n = _ring.Peek(ChunkBytes, out ArraySegment<byte> first, out ArraySegment<byte> second);
+        // Head is read (acquire) inside Peek after this: a byte past a switch offset is only published after the
+        // offset was set, so reading the offset first could miss it; read the head, then the offset.
+        long available = _ring.Head - _written;
+        long limit = Math.Min(ChunkBytes, Math.Min(available, Volatile.Read(ref _switchAt) - _written));
+        if (limit <= 0) return false;
+        int n = _ring.Peek(limit, out ArraySegment<byte> first, out ArraySegment<byte> second);
         int errno = NativeFile.Write(_file, first, _fileSize, out long done);
         if (errno == 0 && second.Count > 0)
         {

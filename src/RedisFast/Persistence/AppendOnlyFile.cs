@@ -9,12 +9,10 @@ namespace RedisFast.Persistence;
 /// The AOF as a whole (Redis's aof.c state): the manifest and files in appenddirname, the ring and the AOF thread,
 /// the loop-side <see cref="Propagator"/>, start-up loading, turning appendonly on and off at run time, rewrites
 /// and the INFO persistence figures. Its methods run on the event loop (or at start-up before it serves anyone),
-/// except where noted.
-/// Rewrites (CONFIG SET appendonly yes, BGREWRITEAOF) are synchronous for now: the loop drains the ring, writes a
-/// new base from the keyspace, starts a new incr file and switches the manifest while clients wait. The background
-/// copy-on-write rewrite of the design replaces this in part 2.
+/// except where noted. Rewrites (BGREWRITEAOF, the automatic one, CONFIG SET appendonly yes) run in the background
+/// from a copy-on-write snapshot: AppendOnlyFile.Rewrite.cs.
 /// </summary>
-internal sealed class AppendOnlyFile
+internal sealed partial class AppendOnlyFile
 {
     /// <summary>Ring size: bounded memory between the loop and the disk.</summary>
     public const int RingBytes = 16 * 1024 * 1024;
@@ -48,6 +46,8 @@ internal sealed class AppendOnlyFile
         _notifyWork = new NotifyWork(this);
         // Started with the first writer: a server that never turns the AOF on has no extra thread.
         _notifier = new Thread(NotifierMain) { IsBackground = true, Name = "redisfast-aof-notify" };
+        // serverCron's AOF part: finished rewrites, scheduled and automatic ones.
+        server.CronTasks.Add(static s => s.Aof.Cron());
     }
 
     /// <summary>The propagator while the AOF is on, else null (the request path's only check).</summary>
@@ -104,12 +104,14 @@ internal sealed class AppendOnlyFile
             }
             _incrSizesBefore = 0;
             for (int i = 0; i < _manifest.Incrs.Count - 1; i++) _incrSizesBefore += SizeOf(_manifest.Incrs[i].Name);
-            StartWriter();
+            StartWriter(_manifest.Incrs[^1].Name);
+            _rewriteBaseSize = CurrentSize;
             return;
         }
         // No manifest: a new AOF. Redis writes a base of the current data set (empty at start without an RDB).
         WriteNewBaseAndIncr(onStart: true);
-        StartWriter();
+        StartWriter(_manifest.Incrs[^1].Name);
+        _rewriteBaseSize = CurrentSize;
     }
 
     private long SizeOf(string name)
@@ -173,14 +175,13 @@ internal sealed class AppendOnlyFile
         }
     }
 
-    private void StartWriter()
+    private void StartWriter(string incrName)
     {
         if (!_notifierStarted)
         {
             _notifierStarted = true;
             _notifier.Start();
         }
-        string incrName = _manifest.Incrs[^1].Name;
         string path = Path.Combine(Directory, incrName);
         SafeFileHandle file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
         long size = RandomAccess.GetLength(file);
@@ -205,7 +206,7 @@ internal sealed class AppendOnlyFile
         bool ok = _writer.Stop(giveUpMs: 5000);
         if (!ok) _server.Log.Warning("Unable to write the remaining AOF buffer to disk: the last writes may be lost.");
         _delayedFsyncsBefore += _writer.DelayedFsyncs;
-        _incrSizesBefore += _writer.FileSize;
+        _incrSizesBefore += _writer.RetiredSize + _writer.FileSize;
         _writer = null;
         // Everything is on disk (or abandoned): release every connection waiting for it.
         WakeAll();
@@ -218,84 +219,61 @@ internal sealed class AppendOnlyFile
         if (_writer is not null) _writer.Policy = ParsePolicy(_server.Config.AppendFsync);
     }
 
-    /// <summary>CONFIG SET appendonly yes (aof.c startAppendOnly): a new base from the data set, then logging starts.</summary>
+    /// <summary>
+    /// CONFIG SET appendonly yes (aof.c startAppendOnly): logging starts at once into a temporary incr file while a
+    /// background rewrite writes the base (AOF_WAIT_REWRITE); when it is done both are renamed into place.
+    /// </summary>
     /// <returns>Null, or an error text.</returns>
     public string? Enable()
     {
         if (_writer is not null) return null;
+        if (_job is not null)
+        {
+            _server.Log.Notice("AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF and starting a rewrite now.");
+            Abandon();
+        }
         try
         {
-            // An existing manifest's base sequence continues (so an older directory is not overwritten in place).
+            // An existing manifest's sequences continue (so an older directory is not overwritten in place).
+            System.IO.Directory.CreateDirectory(Directory);
             string manifestPath = Path.Combine(Directory, AofManifest.ManifestName(FileName));
             if (File.Exists(manifestPath)) _manifest = AofManifest.Parse(File.ReadAllText(manifestPath));
-            RewriteNow();
-            StartWriter();
-            _server.Log.Notice("Background append only file rewriting started");
+            string tempIncr = TempIncrName;
+            File.Create(Path.Combine(Directory, tempIncr)).Dispose();
+            _server.Log.Notice($"Creating AOF incr file {tempIncr} on background rewrite");
+            StartWriter(tempIncr);
+            _incrSizesBefore = 0;
+            StartRewrite(RewriteMode.WaitRewrite);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or AofLoadException)
         {
+            if (_writer is not null) Disable();
             _server.Log.Warning($"Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error: {e.Message}");
             return "ERR CONFIG SET failed (possibly related to argument 'appendonly') - Failed to start AOF";
         }
     }
 
-    /// <summary>CONFIG SET appendonly no (aof.c stopAppendOnly): flush, fsync, close.</summary>
+    /// <summary>CONFIG SET appendonly no (aof.c stopAppendOnly): stops a running rewrite, flushes, fsyncs, closes.</summary>
     public void Disable()
     {
         if (_writer is null) return;
+        Abandon();
+        bool waiting = _waitRewrite;
         StopWriter();
         Propagator = null;
         _server.Keyspace.ExpiredKeyListener = null;
-    }
-
-    /// <summary>BGREWRITEAOF, synchronous for now (see the class comment). Returns null or an error text.</summary>
-    public string? Rewrite()
-    {
-        bool wasOn = _writer is not null;
-        if (wasOn && !StopWriter()) return "ERR Background append only file rewriting failed: AOF write error";
-        try
+        if (waiting)
         {
-            RewriteNow();
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _server.Log.Warning($"Error rewriting the append only file: {e.Message}");
-            return "ERR Background append only file rewriting failed";
-        }
-        finally
-        {
-            if (wasOn) StartWriter();
-        }
-    }
-
-    private void RewriteNow()
-    {
-        long start = Stopwatch.GetTimestamp();
-        try
-        {
-            WriteNewBaseAndIncr(onStart: false);
-            Rewrites++;
-            LastRewriteOk = true;
-            ConsecutiveRewriteFailures = 0;
-            _server.Log.Notice("Background AOF rewrite finished successfully");
-        }
-        catch
-        {
-            LastRewriteOk = false;
-            ConsecutiveRewriteFailures++;
-            throw;
-        }
-        finally
-        {
-            LastRewriteSeconds = (long)Stopwatch.GetElapsedTime(start).TotalSeconds;
+            _waitRewrite = false;
+            TryDelete(TempIncrName);
         }
     }
 
     /// <summary>SHUTDOWN / server stop: writes and fsyncs what is left (Redis logs "Calling fsync() on the AOF file.").</summary>
     public void Shutdown()
     {
+        Abandon();
         if (_writer is null) return;
         _server.Log.Notice("Calling fsync() on the AOF file.");
         StopWriter();
@@ -411,7 +389,7 @@ internal sealed class AppendOnlyFile
 
     // ---- INFO persistence ----
 
-    public long CurrentSize => _baseSize + _incrSizesBefore + (_writer?.FileSize ?? 0);
+    public long CurrentSize => _baseSize + _incrSizesBefore + (_writer is null ? 0 : _writer.RetiredSize + _writer.FileSize);
 
     public long BaseSize => _baseSize;
 

@@ -12,18 +12,29 @@ internal static class PersistenceCommands
     }
 
     /// <summary>
-    /// BGREWRITEAOF: rewrites the AOF as a new base plus an empty incr file. Not yet concurrent: it runs on the loop
-    /// before replying (part 2 makes it a background copy-on-write rewrite); the reply is Redis's.
-    /// With appendonly no, Redis writes a base file of the data set too; RedisFast does the same.
+    /// BGREWRITEAOF (aof.c bgrewriteaofCommand): starts a background rewrite from a copy-on-write snapshot; inside
+    /// EXEC it is only scheduled (the cron starts it after the transaction, whose writes must all fall on one side of
+    /// the snapshot instant). With appendonly no, Redis writes a base file of the data set too; RedisFast does the same.
     /// </summary>
     public static void BgRewriteAof(Client c)
     {
-        string? error = c.Server.Aof.Rewrite();
-        if (error is not null)
+        Persistence.AppendOnlyFile aof = c.Server.Aof;
+        if (aof.RewriteInProgress)
         {
-            c.Reply.WriteError(error);
-            return;
+            c.Reply.WriteError("ERR Background append only file rewriting already in progress");
         }
-        c.Reply.WriteRaw("+Background append only file rewriting started\r\n"u8);
+        else if (c.InMulti)
+        {
+            aof.ScheduleRewrite();
+            c.Reply.WriteRaw("+Background append only file rewriting scheduled\r\n"u8);
+        }
+        else if (aof.StartRewrite())
+        {
+            c.Reply.WriteRaw("+Background append only file rewriting started\r\n"u8);
+        }
+        else
+        {
+            c.Reply.WriteError("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+        }
     }
 }

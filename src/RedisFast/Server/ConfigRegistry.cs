@@ -206,7 +206,7 @@ public sealed partial class ConfigRegistry
         Int("databases", null, Immutable, 1, IntMax, 16, () => c.Databases, v => c.Databases = (int)v);
         Int("port", null, None, 0, 65535, 6379, () => c.Port, v => c.Port = (int)v);
         Int("io-threads", null, Immutable, 1, 128, 1);
-        Int("auto-aof-rewrite-percentage", null, None, 0, IntMax, 100);
+        Int("auto-aof-rewrite-percentage", null, None, 0, IntMax, 100, () => c.AutoAofRewritePercentage, v => c.AutoAofRewritePercentage = v);
         Int("cluster-replica-validity-factor", "cluster-slave-validity-factor", None, 0, IntMax, 10);
         Int("list-max-listpack-size", "list-max-ziplist-size", None, int.MinValue, IntMax, -2);
         Int("tcp-keepalive", null, None, 0, IntMax, 300, () => c.TcpKeepAlive, v => c.TcpKeepAlive = (int)v);
@@ -283,7 +283,7 @@ public sealed partial class ConfigRegistry
         Add(new NumericParameter("maxmemory-clients", null, None, NumericFormat.MemoryOrPercent, false, -100, LongMax, 0));
 
         Int("repl-backlog-ttl", null, None, 0, LongMax, 60 * 60);
-        Memory("auto-aof-rewrite-min-size", null, None, 0, LongMax, 64L * 1024 * 1024);
+        Memory("auto-aof-rewrite-min-size", null, None, 0, LongMax, 64L * 1024 * 1024, () => c.AutoAofRewriteMinSize, v => c.AutoAofRewriteMinSize = v);
         // Not a Redis parameter: the incremental fsync chunk of AOF writes and rewrites (ServerConfig.AofFsyncChunkBytes).
         Memory("aof-fsync-chunk-bytes", null, Hidden, 4096, LongMax, 32L * 1024 * 1024, () => c.AofFsyncChunkBytes, v => c.AofFsyncChunkBytes = v);
         Int("loading-process-events-interval-bytes", null, Hidden, 1024, IntMax, 2 * 1024 * 1024);

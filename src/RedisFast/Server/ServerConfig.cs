@@ -63,6 +63,12 @@ public sealed class ServerConfig
     /// bytes rather than once at the end (Redis 6.2's incremental fsync figure, 32 MB).
     /// </summary>
     public long AofFsyncChunkBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>auto-aof-rewrite-percentage: growth over the size after the last rewrite that starts one (0: never).</summary>
+    public long AutoAofRewritePercentage { get; set; } = 100;
+
+    /// <summary>auto-aof-rewrite-min-size: no automatic rewrite below this AOF size.</summary>
+    public long AutoAofRewriteMinSize { get; set; } = 64L * 1024 * 1024;
     public string Save { get; set; } = "3600 1 300 100 60 10000";
     public long MaxMemory { get; set; }
     public string MaxMemoryPolicy { get; set; } = "noeviction";

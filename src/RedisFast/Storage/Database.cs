@@ -32,12 +32,12 @@ internal sealed class Database
     public int Lookup(ReadOnlySpan<byte> key)
     {
         int index = Table.Find(key);
-        if (index >= 0 && Table[index].ExpireAt != KeyTable.NoExpiry && Table[index].ExpireAt <= _keyspace.Now)
+        if (index >= 0 && Table.Peek(index).ExpireAt != KeyTable.NoExpiry && Table.Peek(index).ExpireAt <= _keyspace.Now)
         {
             ExpireAt(index);
             return -1;
         }
-        if (index >= 0) Table[index].AccessedAt = _keyspace.NowSeconds;
+        if (index >= 0) Table.Peek(index).AccessedAt = _keyspace.NowSeconds;
         return index;
     }
 
@@ -78,23 +78,23 @@ internal sealed class Database
     public int LookupOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
         int index = Table.FindOrAdd(key, out added);
-        if (!added && Table[index].ExpireAt != KeyTable.NoExpiry && Table[index].ExpireAt <= _keyspace.Now)
+        if (!added && Table.Peek(index).ExpireAt != KeyTable.NoExpiry && Table.Peek(index).ExpireAt <= _keyspace.Now)
         {
             _keyspace.Stats.ExpiredKeys++;
-            _keyspace.ExpiredKeyListener?.Invoke(this, Table[index].Key);
+            _keyspace.ExpiredKeyListener?.Invoke(this, Table.Peek(index).Key);
             ClearValue(index);
             added = true;
             // The slot now holds no value (Kind None): to a listener the key no longer exists.
             _keyspace.ModifiedKeyListener?.Invoke(this, key);
         }
-        Table[index].AccessedAt = _keyspace.NowSeconds;
+        Table.Peek(index).AccessedAt = _keyspace.NowSeconds;
         return index;
     }
 
     /// <summary>Whether slot <paramref name="index"/> has expired by now (without deleting it).</summary>
     public bool IsExpired(int index)
     {
-        long at = Table[index].ExpireAt;
+        long at = Table.Peek(index).ExpireAt;
         return at != KeyTable.NoExpiry && at <= _keyspace.Now;
     }
 
@@ -120,7 +120,7 @@ internal sealed class Database
     public void ExpireAt(int index)
     {
         _keyspace.Stats.ExpiredKeys++;
-        byte[] key = Table[index].Key!;
+        byte[] key = Table.Peek(index).Key!;
         _keyspace.ExpiredKeyListener?.Invoke(this, key);
         Table.RemoveAt(index);
         _keyspace.ModifiedKeyListener?.Invoke(this, key);
@@ -222,7 +222,7 @@ internal sealed class Database
     /// <summary>The length of the string at <paramref name="index"/> (digits of an integer string).</summary>
     public int StringLength(int index)
     {
-        ref KeyEntry e = ref Table[index];
+        ref KeyEntry e = ref Table.Peek(index);
         if (e.Kind != ValueKind.StringInt) return e.Length;
         Span<byte> digits = stackalloc byte[20];
         System.Buffers.Text.Utf8Formatter.TryFormat(e.Number, digits, out int n);
@@ -258,7 +258,7 @@ internal sealed class Database
     /// </summary>
     public ReadOnlySpan<byte> GetStringBytes(int index, Span<byte> scratch)
     {
-        ref KeyEntry e = ref Table[index];
+        ref KeyEntry e = ref Table.Peek(index);
         if (e.Kind == ValueKind.StringInt)
         {
             System.Buffers.Text.Utf8Formatter.TryFormat(e.Number, scratch, out int n);

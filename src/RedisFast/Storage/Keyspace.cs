@@ -25,6 +25,13 @@ internal sealed class Keyspace
     public long Dirty;
 
     /// <summary>
+    /// True while a command flagged readonly runs (set by the dispatcher around each handler): such a command changes
+    /// no value, so a running AOF rewrite's snapshot need not copy the slots it reads (<see cref="TableSnapshot"/>).
+    /// False everywhere else (write commands, EXEC, serving blocked clients, cron), so nothing can be missed.
+    /// </summary>
+    public bool ReadOnlyCommand;
+
+    /// <summary>
     /// Called for every modified key when set (WATCH, client-side caching): Redis's signalModifiedKey. Null while
     /// nobody needs it, so the common path costs one null check.
     /// </summary>

@@ -40,6 +40,7 @@ public sealed class AofInteropTests
             using var c = new RawClient("127.0.0.1", server.Port);
             Assert.Equal("+OK\r\n", c.Call("SET", "before-rewrite", "b"));
             Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            AofTestSupport.WaitForRewrite(c);
             WriteSample(c);
         }
         string manifest = Path.Combine(dir, "appendonlydir", "appendonly.aof.manifest");

@@ -54,6 +54,7 @@ public sealed class AofRewriteCollectionsTests
             using var c = new RawClient("127.0.0.1", server.Port);
             WriteEveryType(c);
             Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            AofTestSupport.WaitForRewrite(c);
             before = Snapshot(c);
         }
         string baseFile = File.ReadAllText(Path.Combine(dir, "appendonlydir", "appendonly.aof.2.base.aof"));

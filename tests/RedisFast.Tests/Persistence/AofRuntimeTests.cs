@@ -29,6 +29,7 @@ public sealed class AofRuntimeTests
             // 2. Turn it on: a base file with the data set, an empty incr file, the manifest.
             Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "appendonly", "yes"));
             Assert.Contains("aof_enabled:1", c.Call("INFO", "persistence"));
+            AofTestSupport.WaitForRewrite(c);
             string baseText = File.ReadAllText(Path.Combine(dir, "appendonlydir", "appendonly.aof.1.base.aof"));
             Assert.Equal(
                 "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n" +

@@ -21,6 +21,19 @@ internal static class AofTestSupport
         return new RedisServer(config);
     }
 
+    /// <summary>Waits until no AOF rewrite runs or is scheduled (INFO persistence), as redis tests' waitForBgrewriteaof.</summary>
+    public static void WaitForRewrite(RawClient c)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            string info = c.Call("INFO", "persistence");
+            if (info.Contains("aof_rewrite_in_progress:0") && info.Contains("aof_rewrite_scheduled:0")) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("AOF rewrite still running: " + info);
+            Thread.Sleep(10);
+        }
+    }
+
     public static string IncrFile(string dir, int seq = 1) => Path.Combine(dir, "appendonlydir", $"appendonly.aof.{seq}.incr.aof");
 
     /// <summary>Runs a program to completion and returns (exit code, stdout + stderr).</summary>
@@ -70,6 +83,12 @@ internal static class AofTestSupport
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         WaitForPort(port, p);
+        // Listening comes before loading the AOF: wait until commands are served (no -LOADING).
+        using (var c = new RawClient("127.0.0.1", port))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (c.Call("PING").StartsWith("-LOADING") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        }
         return p;
     }
 
