@@ -31,9 +31,6 @@ internal sealed class AppendOnlyFile
     private readonly List<Connection> _durableWaiters = [];
     private readonly List<Connection> _spaceWaiters = [];
     private readonly NotifyWork _notifyWork;
-    private readonly Thread _notifier;
-    private readonly AutoResetEvent _notifyEvent = new(false);
-    private bool _notifierStarted;
     private int _waitersPresent;
     private int _notifyQueued;
     private AofWriter? _writer;
@@ -46,8 +43,6 @@ internal sealed class AppendOnlyFile
     {
         _server = server;
         _notifyWork = new NotifyWork(this);
-        // Started with the first writer: a server that never turns the AOF on has no extra thread.
-        _notifier = new Thread(NotifierMain) { IsBackground = true, Name = "redisfast-aof-notify" };
     }
 
     /// <summary>The propagator while the AOF is on, else null (the request path's only check).</summary>
@@ -175,11 +170,6 @@ internal sealed class AppendOnlyFile
 
     private void StartWriter()
     {
-        if (!_notifierStarted)
-        {
-            _notifierStarted = true;
-            _notifier.Start();
-        }
         string incrName = _manifest.Incrs[^1].Name;
         string path = Path.Combine(Directory, incrName);
         SafeFileHandle file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
@@ -355,20 +345,8 @@ internal sealed class AppendOnlyFile
     private void OnWriterProgress()
     {
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _waitersPresent) == 1 && Interlocked.Exchange(ref _notifyQueued, 1) == 0) _notifyEvent.Set();
-    }
-
-    /// <summary>
-    /// The hop from the AOF thread to the loop. A thread of its own because with inline loop mode the thread calling
-    /// Loop.Schedule may end up running the loop, and that must never be the AOF thread (group commit would stall).
-    /// </summary>
-    private void NotifierMain()
-    {
-        while (true)
-        {
-            _notifyEvent.WaitOne();
-            _server.Loop.Schedule(_notifyWork);
-        }
+        if (Volatile.Read(ref _waitersPresent) == 1 && Interlocked.Exchange(ref _notifyQueued, 1) == 0)
+            _server.Loop.RunFromBackground(_notifyWork);
     }
 
     private void WakeWaiters()
@@ -384,7 +362,7 @@ internal sealed class AppendOnlyFile
             if (c.IsClosing || c.DurableNeeded <= durable)
             {
                 _durableWaiters.RemoveAt(i);
-                c.Wake();
+                c.ReleaseHeldReplies();
             }
         }
         if (_ring.Free >= ReserveBytes || writer is null)
