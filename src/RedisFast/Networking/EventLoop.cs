@@ -29,6 +29,8 @@ internal sealed class EventLoop : IDisposable
     private readonly Action _onIdle;
     private readonly Thread? _thread;
     private readonly SemaphoreSlim? _wake;
+    private readonly AutoResetEvent _helperWake = new(false);
+    private Thread? _helper;
     private int _running;
     private int _sleeping;
     private volatile bool _stopping;
@@ -76,6 +78,53 @@ internal sealed class EventLoop : IDisposable
         else if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
         {
             _wake!.Release();
+        }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="work"/> to the loop from a background thread that must get back to its own job (the AOF
+    /// thread after an fsync). When the loop is idle the caller runs that one item itself: no thread hop between the
+    /// fsync and the replies it releases, as in Redis where one thread fsyncs and then writes. Anything else queued
+    /// meanwhile goes to the loop's helper thread, so the caller never ends up draining the loop.
+    /// </summary>
+    public void RunFromBackground(ILoopWork work)
+    {
+        if (_mode != LoopMode.Inline)
+        {
+            Schedule(work);
+            return;
+        }
+        if (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        {
+            OwnerThreadId = Environment.CurrentManagedThreadId;
+            RunOne(work);
+            OwnerThreadId = 0;
+            Interlocked.Exchange(ref _running, 0);
+            if (!_ready.IsEmpty) WakeHelper();
+            return;
+        }
+        _ready.Enqueue(work);
+        // Every thread that holds the loop re-checks the queue after releasing it; if it released before our enqueue,
+        // we see it free here (both sides are full fences) and the helper takes over.
+        if (Volatile.Read(ref _running) == 0) WakeHelper();
+    }
+
+    private void WakeHelper()
+    {
+        if (_helper is null)
+        {
+            var helper = new Thread(HelperMain) { IsBackground = true, Name = "redisfast-loop-helper" };
+            if (Interlocked.CompareExchange(ref _helper, helper, null) == null) helper.Start();
+        }
+        _helperWake.Set();
+    }
+
+    private void HelperMain()
+    {
+        while (!_stopping)
+        {
+            _helperWake.WaitOne();
+            RunInline();
         }
     }
 
@@ -137,6 +186,7 @@ internal sealed class EventLoop : IDisposable
     public void Dispose()
     {
         _stopping = true;
+        _helperWake.Set();
         if (_wake is not null)
         {
             _wake.Release();

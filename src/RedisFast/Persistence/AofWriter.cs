@@ -203,6 +203,10 @@ internal sealed class AofWriter
                 while (FsyncPending) Thread.Sleep(1);
                 return;
             }
+            // everysec and no: at most one write(2) per millisecond. Writing as soon as anything is published costs a
+            // system call per few commands and keeps this thread spinning against the loop for the machine's cores;
+            // Redis writes once per event-loop iteration. No reply waits on these writes (only always holds replies).
+            if (hasData && Policy != FsyncPolicy.Always && !_stopping) Thread.Sleep(1);
         }
     }
 

@@ -29,9 +29,6 @@ internal sealed partial class AppendOnlyFile
     private readonly List<Connection> _durableWaiters = [];
     private readonly List<Connection> _spaceWaiters = [];
     private readonly NotifyWork _notifyWork;
-    private readonly Thread _notifier;
-    private readonly AutoResetEvent _notifyEvent = new(false);
-    private bool _notifierStarted;
     private int _waitersPresent;
     private int _notifyQueued;
     private AofWriter? _writer;
@@ -44,8 +41,6 @@ internal sealed partial class AppendOnlyFile
     {
         _server = server;
         _notifyWork = new NotifyWork(this);
-        // Started with the first writer: a server that never turns the AOF on has no extra thread.
-        _notifier = new Thread(NotifierMain) { IsBackground = true, Name = "redisfast-aof-notify" };
         // serverCron's AOF part: finished rewrites, scheduled and automatic ones.
         server.CronTasks.Add(static s => s.Aof.Cron());
     }
@@ -177,11 +172,6 @@ internal sealed partial class AppendOnlyFile
 
     private void StartWriter(string incrName)
     {
-        if (!_notifierStarted)
-        {
-            _notifierStarted = true;
-            _notifier.Start();
-        }
         string path = Path.Combine(Directory, incrName);
         SafeFileHandle file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
         long size = RandomAccess.GetLength(file);
@@ -333,20 +323,8 @@ internal sealed partial class AppendOnlyFile
     private void OnWriterProgress()
     {
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _waitersPresent) == 1 && Interlocked.Exchange(ref _notifyQueued, 1) == 0) _notifyEvent.Set();
-    }
-
-    /// <summary>
-    /// The hop from the AOF thread to the loop. A thread of its own because with inline loop mode the thread calling
-    /// Loop.Schedule may end up running the loop, and that must never be the AOF thread (group commit would stall).
-    /// </summary>
-    private void NotifierMain()
-    {
-        while (true)
-        {
-            _notifyEvent.WaitOne();
-            _server.Loop.Schedule(_notifyWork);
-        }
+        if (Volatile.Read(ref _waitersPresent) == 1 && Interlocked.Exchange(ref _notifyQueued, 1) == 0)
+            _server.Loop.RunFromBackground(_notifyWork);
     }
 
     private void WakeWaiters()
@@ -362,7 +340,7 @@ internal sealed partial class AppendOnlyFile
             if (c.IsClosing || c.DurableNeeded <= durable)
             {
                 _durableWaiters.RemoveAt(i);
-                c.Wake();
+                c.ReleaseHeldReplies();
             }
         }
         if (_ring.Free >= ReserveBytes || writer is null)
