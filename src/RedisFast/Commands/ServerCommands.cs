@@ -160,6 +160,18 @@ internal static partial class ServerCommands
         error = null;
         ServerLog log = server.Log;
         log.Warning("User requested shutdown...");
+        if (server.Aof.WritingInitialAof)
+        {
+            // server.c finishShutdown: stopping now would lose the data set, which is only in memory and the temp files.
+            if ((flags & ShutdownFlags.Force) == 0)
+            {
+                log.Warning("Writing initial AOF, can't exit.");
+                log.Warning("Errors trying to shut down the server. Check the logs for more information.");
+                error = "ERR Errors trying to SHUTDOWN. Check logs.";
+                return false;
+            }
+            log.Warning("Writing initial AOF. Exit anyway.");
+        }
         bool save = ((server.Config.Save.Length > 0 && (flags & ShutdownFlags.NoSave) == 0) || (flags & ShutdownFlags.Save) != 0)
             && server.FinalSave is not null;
         if (save)

@@ -43,6 +43,12 @@ internal sealed partial class AppendOnlyFile
     /// <summary>aof_rewrite_in_progress</summary>
     public bool RewriteInProgress => _job is not null;
 
+    /// <summary>
+    /// The rewrite that creates the AOF of CONFIG SET appendonly yes is running (Redis's AOF_WAIT_REWRITE with an AOF
+    /// child): until it ends, the data set exists nowhere on disk, so SHUTDOWN without FORCE is refused.
+    /// </summary>
+    public bool WritingInitialAof => _job is not null && _waitRewrite;
+
     /// <summary>aof_rewrite_scheduled: BGREWRITEAOF inside EXEC (started by the next cron).</summary>
     public bool RewriteScheduled { get; private set; }
 

@@ -327,6 +327,26 @@ public sealed class AofBackgroundRewriteTests
     }
 
     [Fact]
+    public async Task ShutdownWhileTheInitialAofIsWrittenIsRefusedUnlessForced()
+    {
+        string dir = AofTestSupport.TempDir();
+        var gate = new ManualResetEventSlim(false);
+        using var server = AofTestSupport.NewServer(dir, configure: c => c.AppendOnly = false);
+        server.Start();
+        server.Aof.TestRewriteGate = gate;
+        using var c = new RawClient("127.0.0.1", server.Port);
+        c.Call("SET", "k", "v");
+        Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "appendonly", "yes"));
+        // As redis-server 7.0 (finishShutdown, AOF_WAIT_REWRITE with a child): the data set is not on disk yet.
+        Assert.Equal("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", c.Call("SHUTDOWN"));
+        Assert.Equal("+PONG\r\n", c.Call("PING"));
+        Assert.Equal("$1\r\nv\r\n", c.Call("GET", "k"));
+        c.Send(RawClient.Encode("SHUTDOWN", "FORCE"));
+        Assert.Same(server.Stopped, await Task.WhenAny(server.Stopped, Task.Delay(10_000)));
+        gate.Set();
+    }
+
+    [Fact]
     public void ShutdownDuringARewriteAbandonsItRemovesTheTempFileAndKeepsEveryWrite()
     {
         string dir = AofTestSupport.TempDir();
