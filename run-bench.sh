@@ -148,7 +148,7 @@ wait_for_ping redis-server "$REDIS_PORT" "$REDIS_PID" "$WORK/redis.log"
 mkdir -p "$OUT"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 RAW="$OUT/run-$stamp.csv"
-echo "round,server,test,clients,pipeline,requests,rps,p50_ms,p99_ms" > "$RAW"
+echo "round,server,test,clients,pipeline,requests,rps,p50_ms,p99_ms,client_cpu" > "$RAW"
 
 # redis-benchmark against one server with the common arguments; its CSV on stdout. Fails the run, with the server's
 # error, when a command is refused (redis-benchmark stops at the first error reply: "unknown command" means the
@@ -157,8 +157,10 @@ bench() { # server port redis-benchmark-args...
   local server=$1 port=$2 pid=$FAST_PID
   shift 2
   [[ $server == redis ]] && pid=$REDIS_PID
-  if ! redis-benchmark -h 127.0.0.1 -p "$port" -d "$DATA_SIZE" --csv "$@" "${bench_args[@]}" \
-      > "$WORK/bench.out" 2> "$WORK/bench.err"; then
+  # The client's own CPU time goes to bench.time: at -P 1 redis-benchmark is often the bottleneck, whatever the server.
+  local TIMEFORMAT='%R %U %S'
+  if ! { time redis-benchmark -h 127.0.0.1 -p "$port" -d "$DATA_SIZE" --csv "$@" "${bench_args[@]}" \
+      > "$WORK/bench.out" 2> "$WORK/bench.err"; } 2> "$WORK/bench.time"; then
     echo "run-bench.sh: redis-benchmark $* failed on $server:" >&2
     grep -v "Could not fetch server CONFIG" "$WORK/bench.err" >&2 || true
     kill -0 "$pid" 2>/dev/null || echo "run-bench.sh: $server is no longer running" >&2
@@ -176,8 +178,11 @@ run_cell() { # round server port test clients pipeline
   line="$(bench "$server" "$port" -t "$test" -n "$n" -c "$clients" -P "$pipeline" | tail -n 1)"
   IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "${line//\"/}"
   [[ "$rps" =~ ^[0-9.]+$ ]] || { echo "run-bench.sh: unexpected redis-benchmark output for $server $test: $line" >&2; exit 1; }
-  echo "$round,$server,$test,$clients,$pipeline,$n,$rps,$p50,$p99" >> "$RAW"
-  printf '   round %d %-9s %-6s -c %-3s -P %-3s %12s rps  p50 %s  p99 %s\n' "$round" "$server" "$test" "$clients" "$pipeline" "$rps" "$p50" "$p99" >&2
+  # Busy fraction of the benchmark client (user + system time over wall time): near 1.00 the cell measures the client.
+  local cpu
+  cpu="$(awk '{ printf "%.2f", ($2 + $3) / ($1 > 0 ? $1 : 1) }' "$WORK/bench.time")"
+  echo "$round,$server,$test,$clients,$pipeline,$n,$rps,$p50,$p99,$cpu" >> "$RAW"
+  printf '   round %d %-9s %-6s -c %-3s -P %-3s %12s rps  p50 %s  p99 %s  client cpu %s\n' "$round" "$server" "$test" "$clients" "$pipeline" "$rps" "$p50" "$p99" "$cpu" >&2
 }
 
 # RedisFast's request path starts in tier-0 code and is recompiled once hot (.NET tiered compilation): warm both
@@ -274,21 +279,23 @@ def paired(f, r):
     # figure to quote. The ratio of the two medians is shown too.
     by_round = {x["round"]: float(x["rps"]) for x in rows[r]}
     return statistics.median(float(x["rps"]) / by_round[x["round"]] for x in rows[f] if x["round"] in by_round)
-print("| command | clients | pipeline | RedisFast rps | p50 ms | p99 ms | Redis rps | p50 ms | p99 ms | ratio of medians | median paired ratio |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| command | clients | pipeline | RedisFast rps | p50 ms | p99 ms | Redis rps | p50 ms | p99 ms | ratio of medians | median paired ratio | client CPU (vs RedisFast / vs Redis) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for cell in cells:
     clients, pipeline = cell.split(":")
     for test in tests:
         f, r = ("redisfast", test, clients, pipeline), ("redis", test, clients, pipeline)
         fr, rr = med(f, "rps"), med(r, "rps")
         print(f"| {test.upper()} | {clients} | {pipeline} | {fr:,.0f} | {med(f, 'p50_ms'):.3f} | {med(f, 'p99_ms'):.3f} "
-              f"| {rr:,.0f} | {med(r, 'p50_ms'):.3f} | {med(r, 'p99_ms'):.3f} | {fr / rr:.2f} | {paired(f, r):.2f} |")
+              f"| {rr:,.0f} | {med(r, 'p50_ms'):.3f} | {med(r, 'p99_ms'):.3f} | {fr / rr:.2f} | {paired(f, r):.2f} "
+              f"| {med(f, 'client_cpu'):.2f} / {med(r, 'client_cpu'):.2f} |")
 PY
 
 echo
 echo "RedisFast vs redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p'), median of $ROUNDS round(s), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 echo "requests per cell: $REQUESTS x pipeline (/4 with one client), value size $DATA_SIZE B"
 echo "load average (1/5/15 min) before the rounds: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "client CPU: busy fraction of the redis-benchmark process; at about 0.95 or more the client, not the server, sets the rate"
 [[ -n "$SERVER_ARGS$REDISFAST_ARGS$REDIS_ARGS$BENCH_ARGS" ]] && \
   echo "server args: '$SERVER_ARGS'  RedisFast: '$REDISFAST_ARGS'  redis-server: '$REDIS_ARGS'  redis-benchmark: '$BENCH_ARGS'"
 echo
