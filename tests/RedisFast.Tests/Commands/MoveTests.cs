@@ -199,3 +199,34 @@ public sealed class MoveTests(DifferentialFixture f)
         }
     }
 }
+
+/// <summary>MOVE as StackExchange.Redis 1.2.6 uses it (IDatabase.KeyMove), on a RedisFast server of its own.</summary>
+public sealed class MoveClientLibraryTests
+{
+    [Fact]
+    public void StackExchangeRedisMovesAKeyWithItsTtlBetweenDatabases()
+    {
+        using var server = new ServerFixture();
+        StackExchange.Redis.ConfigurationOptions options = StackExchange.Redis.ConfigurationOptions.Parse($"127.0.0.1:{server.Port},allowAdmin=true");
+        options.DefaultVersion = new Version(7, 0, 0);
+        options.SyncTimeout = 15000; // the 1 s default is too tight on a loaded CI machine
+        using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(options);
+        StackExchange.Redis.IDatabase db0 = redis.GetDatabase(0);
+        StackExchange.Redis.IDatabase db2 = redis.GetDatabase(2);
+
+        Assert.True(db0.StringSet("se:move", "v", TimeSpan.FromSeconds(100)));
+        Assert.True(db0.KeyMove("se:move", 2));
+        Assert.False(db0.KeyExists("se:move"));
+        Assert.Equal("v", (string?)db2.StringGet("se:move"));
+        TimeSpan? ttl = db2.KeyTimeToLive("se:move");
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl!.Value.TotalSeconds, 90, 100);
+
+        Assert.False(db0.KeyMove("se:move", 2));
+        db0.StringSet("se:move", "again");
+        Assert.False(db0.KeyMove("se:move", 2));
+        Assert.Equal("again", (string?)db0.StringGet("se:move"));
+        var error = Assert.Throws<StackExchange.Redis.RedisServerException>(() => db0.KeyMove("se:move", 0));
+        Assert.Equal("ERR source and destination objects are the same", error.Message);
+    }
+}
