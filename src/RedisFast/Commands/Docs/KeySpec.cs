@@ -40,6 +40,22 @@ internal enum FindKeys
 /// </summary>
 internal sealed class KeySpec
 {
+    /// <summary>Flag names in the order addReplyFlagsForKeyArgs (server.c) prints them.</summary>
+    public static readonly (KeySpecFlags Flag, string Name)[] FlagNames =
+    [
+        (KeySpecFlags.RO, "RO"),
+        (KeySpecFlags.RW, "RW"),
+        (KeySpecFlags.OW, "OW"),
+        (KeySpecFlags.RM, "RM"),
+        (KeySpecFlags.Access, "access"),
+        (KeySpecFlags.Update, "update"),
+        (KeySpecFlags.Insert, "insert"),
+        (KeySpecFlags.Delete, "delete"),
+        (KeySpecFlags.NotKey, "not_key"),
+        (KeySpecFlags.Incomplete, "incomplete"),
+        (KeySpecFlags.VariableFlags, "variable_flags"),
+    ];
+
     public KeySpecFlags Flags;
 
     public BeginSearch BeginSearch;
@@ -77,22 +93,6 @@ internal sealed class KeySpec
             if (known == name) return flag;
         return KeySpecFlags.None;
     }
-
-    /// <summary>Flag names in the order addReplyFlagsForKeyArgs (server.c) prints them.</summary>
-    public static readonly (KeySpecFlags Flag, string Name)[] FlagNames =
-    [
-        (KeySpecFlags.RO, "RO"),
-        (KeySpecFlags.RW, "RW"),
-        (KeySpecFlags.OW, "OW"),
-        (KeySpecFlags.RM, "RM"),
-        (KeySpecFlags.Access, "access"),
-        (KeySpecFlags.Update, "update"),
-        (KeySpecFlags.Insert, "insert"),
-        (KeySpecFlags.Delete, "delete"),
-        (KeySpecFlags.NotKey, "not_key"),
-        (KeySpecFlags.Incomplete, "incomplete"),
-        (KeySpecFlags.VariableFlags, "variable_flags"),
-    ];
 
     /// <summary>Builds a spec from its COMMAND INFO entry (a RESP2 array of alternating field names and values).</summary>
     public static KeySpec Parse(RespNode resp2)
