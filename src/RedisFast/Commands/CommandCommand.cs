@@ -43,6 +43,8 @@ internal static class CommandCommand
         command.Sub("info", -2, Loading | Stale, 0, 0, 0, Info);
         command.Sub("docs", -2, Loading | Stale, 0, 0, 0, Docs);
         command.Sub("list", -2, Loading | Stale, 0, 0, 0, List);
+        command.Sub("getkeys", -4, Loading | Stale, 0, 0, 0, GetKeys);
+        command.Sub("getkeysandflags", -4, Loading | Stale, 0, 0, 0, GetKeysAndFlags);
         command.Sub("help", 2, Loading | Stale, 0, 0, 0, Help);
     }
 
@@ -152,6 +154,71 @@ internal static class CommandCommand
         foreach (string category in categories)
             if (string.Equals(category, wanted, StringComparison.OrdinalIgnoreCase)) return true;
         return false;
+    }
+
+    /// <summary>COMMAND GETKEYS command [arg ...]: the keys of a full command line.</summary>
+    public static void GetKeys(Client c) => GetKeysGeneric(c, withFlags: false);
+
+    /// <summary>COMMAND GETKEYSANDFLAGS command [arg ...]: each key of a full command line with its key-spec flags.</summary>
+    public static void GetKeysAndFlags(Client c) => GetKeysGeneric(c, withFlags: true);
+
+    /// <summary>
+    /// server.c getKeysSubcommandImpl: the command line starts at argument 2. Checks in Redis's order: the command
+    /// exists, it has keys at all, its arity fits; then no keys found is an error unless the command's keys are
+    /// optional (no_mandatory_keys).
+    /// </summary>
+    private static void GetKeysGeneric(Client c, bool withFlags)
+    {
+        // lookupCommand(argv+2, argc-2): a container's subcommand is the next argument.
+        CommandDefinition? command = c.Server.Commands.Find(c.Args[2]);
+        if (command?.Subcommands is not null && c.Argc > 3) command = command.Subcommands.Find(c.Args[3]);
+        if (command is null)
+        {
+            c.Reply.WriteError("ERR Invalid command specified"u8);
+            return;
+        }
+        KeySpec[] specs = CommandCatalog.For(c.Server.Commands).KeySpecs(command);
+        if (!CommandKeys.HasKeys(command, specs))
+        {
+            c.Reply.WriteError("ERR The command has no key arguments"u8);
+            return;
+        }
+        int argc = c.Argc - 2;
+        if ((command.Arity > 0 && command.Arity != argc) || argc < -command.Arity)
+        {
+            c.Reply.WriteError("ERR Invalid number of arguments specified for command"u8);
+            return;
+        }
+        var keys = new List<KeyReference>();
+        if (CommandKeys.Find(command, specs, c.Args, 2, keys) == 0)
+        {
+            if ((command.Flags & NoMandatoryKeys) != 0) c.Reply.WriteArrayHeader(0);
+            else c.Reply.WriteError("ERR Invalid arguments specified for command"u8);
+            return;
+        }
+        c.Reply.WriteArrayHeader(keys.Count);
+        foreach (KeyReference key in keys)
+        {
+            if (!withFlags)
+            {
+                c.Reply.WriteBulk(c.Args[key.Position + 2]);
+                continue;
+            }
+            c.Reply.WriteArrayHeader(2);
+            c.Reply.WriteBulk(c.Args[key.Position + 2]);
+            WriteKeyFlags(c, key.Flags);
+        }
+    }
+
+    /// <summary>server.c addReplyFlagsForKeyArgs: a set of status replies in Redis's flag order.</summary>
+    private static void WriteKeyFlags(Client c, KeySpecFlags flags)
+    {
+        int count = 0;
+        foreach ((KeySpecFlags flag, string _) in KeySpec.FlagNames)
+            if ((flags & flag) != 0) count++;
+        c.Reply.WriteSetHeader(count);
+        foreach ((KeySpecFlags flag, string name) in KeySpec.FlagNames)
+            if ((flags & flag) != 0) c.Reply.WriteSimpleString(Encoding.ASCII.GetBytes(name));
     }
 
     /// <summary>COMMAND HELP</summary>

@@ -39,6 +39,9 @@ internal sealed class CommandCatalog
     /// <summary>ACL categories without the '@' ("read", "string", "fast"), for COMMAND LIST FILTERBY ACLCAT.</summary>
     public string[] AclCategories(CommandDefinition command) => _entries[command].AclCategories;
 
+    /// <summary>The key specs Redis 7.0.15 declares for <paramref name="command"/>, in order (none for a command Redis lacks).</summary>
+    public KeySpec[] KeySpecs(CommandDefinition command) => _entries[command].KeySpecs;
+
     private void Add(Reference reference, CommandDefinition command)
     {
         var entry = new Entry();
@@ -52,6 +55,9 @@ internal sealed class CommandCatalog
             RespNode[] categories = node.Children[6].Children;
             entry.AclCategories = new string[categories.Length];
             for (int i = 0; i < categories.Length; i++) entry.AclCategories[i] = categories[i].Text!.TrimStart('@');
+            RespNode[] specs = node.Children[8].Children;
+            entry.KeySpecs = new KeySpec[specs.Length];
+            for (int i = 0; i < specs.Length; i++) entry.KeySpecs[i] = KeySpec.Parse(specs[i]);
         }
         _entries[command] = entry;
     }
@@ -170,6 +176,7 @@ internal sealed class CommandCatalog
         public readonly byte[][] Info = new byte[2][];
         public readonly byte[]?[] Docs = new byte[2][];
         public string[] AclCategories = [];
+        public KeySpec[] KeySpecs = [];
     }
 
     /// <summary>The captured replies, indexed by full command name ("get", "client|list"), for RESP2 [0] and RESP3 [1].</summary>
