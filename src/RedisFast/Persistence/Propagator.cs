@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using RedisFast.Commands;
 using RedisFast.Storage;
@@ -11,8 +12,10 @@ namespace RedisFast.Persistence;
 /// expiries made absolute, INCRBYFLOAT as SET KEEPTTL ...). A SELECT goes first when the database differs from the
 /// last one logged; keys found expired are logged as DEL; with aof-timestamp-enabled a "#TS:unix-seconds" line
 /// goes first when the second changed. Transactions: <see cref="BeginTransaction"/> / <see cref="EndTransaction"/>
-/// (EXEC calls them) wrap what the block propagates in MULTI ... EXEC, and log nothing for a block that changed
-/// nothing. Exists only while appendonly is on, so the no-AOF request path pays one null check.
+/// (EXEC calls them) wrap what the block propagates in MULTI ... EXEC when it is more than one command, log a single
+/// command alone (server.c propagatePendingCommands: "if the array contains only one command, no need to wrap it"),
+/// and log nothing for a block that changed nothing. Exists only while appendonly is on, so the no-AOF request path
+/// pays one null check.
 /// </summary>
 internal sealed class Propagator
 {
@@ -24,6 +27,10 @@ internal sealed class Propagator
     private bool _skipped;
     private int _transactionDepth;
     private bool _multiEmitted;
+    // The first command a transaction propagates waits here until a second one shows the block needs MULTI/EXEC.
+    private readonly ArrayBufferWriter<byte> _firstOp = new();
+    private int _firstOpDb = -1;
+    private bool _holding;
 
     public Propagator(AofRing ring, Func<bool> timestampsEnabled)
     {
@@ -52,10 +59,12 @@ internal sealed class Propagator
     /// <summary>Called by EXEC (and scripts) before running the queued commands.</summary>
     public void BeginTransaction()
     {
-        if (_transactionDepth++ == 0) _multiEmitted = false;
+        if (_transactionDepth++ > 0) return;
+        _multiEmitted = false;
+        _firstOpDb = -1;
     }
 
-    /// <summary>Called by EXEC after the queued commands: closes the MULTI block if one was opened.</summary>
+    /// <summary>Called by EXEC after the queued commands: closes the MULTI block, or logs the block's only command alone.</summary>
     public void EndTransaction()
     {
         if (--_transactionDepth > 0) return;
@@ -64,6 +73,14 @@ internal sealed class Propagator
             _ring.Write("*1\r\n$4\r\nEXEC\r\n"u8);
             _multiEmitted = false;
         }
+        else if (_firstOpDb >= 0)
+        {
+            Annotate();
+            EmitSelect(_firstOpDb);
+            _ring.Write(_firstOp.WrittenSpan);
+        }
+        _firstOp.ResetWrittenCount();
+        _firstOpDb = -1;
         _ring.Publish();
     }
 
@@ -83,29 +100,70 @@ internal sealed class Propagator
             return;
         }
         _forced = false;
-        BeforeEntry(c.Db.Id);
+        BeginEntry(c.Db.Id);
         if (Override.IsSet)
         {
-            _ring.Write(Override.Bytes);
+            Write(Override.Bytes);
             Override.Reset();
         }
         else
         {
             WriteArguments(c.Args);
         }
-        if (_transactionDepth == 0) _ring.Publish();
+        EndEntry();
     }
 
     /// <summary>A key was deleted because it expired (lazily or by the active cycle): logged as DEL (lazyfree-lazy-expire no).</summary>
     public void KeyExpired(Database db, ReadOnlySpan<byte> key)
     {
-        BeforeEntry(db.Id);
-        _ring.Write("*2\r\n$3\r\nDEL\r\n"u8);
+        BeginEntry(db.Id);
+        Write("*2\r\n$3\r\nDEL\r\n"u8);
         WriteBulk(key);
+        EndEntry();
+    }
+
+    /// <summary>Before one propagated command of database <paramref name="db"/>: annotation, MULTI, SELECT as needed.</summary>
+    private void BeginEntry(int db)
+    {
+        if (_transactionDepth > 0 && !_multiEmitted)
+        {
+            if (_firstOpDb < 0)
+            {
+                // The block's first command: held until a second one needs MULTI, or logged alone at EXEC.
+                _firstOpDb = db;
+                _holding = true;
+                return;
+            }
+            // A second command: the block is MULTI, the first command, then this one. Redis emits the SELECT of the
+            // first command before MULTI.
+            Annotate();
+            EmitSelect(_firstOpDb);
+            _ring.Write("*1\r\n$5\r\nMULTI\r\n"u8);
+            _ring.Write(_firstOp.WrittenSpan);
+            _firstOp.ResetWrittenCount();
+            _multiEmitted = true;
+        }
+        else if (_transactionDepth == 0)
+        {
+            Annotate();
+        }
+        EmitSelect(db);
+    }
+
+    private void EndEntry()
+    {
+        _holding = false;
         if (_transactionDepth == 0) _ring.Publish();
     }
 
-    private void BeforeEntry(int db)
+    /// <summary>Appends to the ring, or to the held first command of a transaction.</summary>
+    private void Write(ReadOnlySpan<byte> bytes)
+    {
+        if (_holding) _firstOp.Write(bytes);
+        else _ring.Write(bytes);
+    }
+
+    private void Annotate()
     {
         if (_timestamps())
         {
@@ -122,14 +180,6 @@ internal sealed class Propagator
                 _ring.Write(line[..(6 + n)]);
             }
         }
-        if (_transactionDepth > 0 && !_multiEmitted)
-        {
-            // Redis emits the SELECT before MULTI, so SELECT first when needed.
-            EmitSelect(db);
-            _ring.Write("*1\r\n$5\r\nMULTI\r\n"u8);
-            _multiEmitted = true;
-        }
-        EmitSelect(db);
     }
 
     private void EmitSelect(int db)
@@ -148,7 +198,7 @@ internal sealed class Propagator
         // Inside a transaction the arguments may come from EXEC's queue rather than the receive slab: rebuild them.
         if (_transactionDepth == 0 && args.Position > args.CommandStart && args.Buffer[args.CommandStart] == (byte)'*')
         {
-            _ring.Write(args.Buffer.AsSpan(args.CommandStart, args.Position - args.CommandStart));
+            Write(args.Buffer.AsSpan(args.CommandStart, args.Position - args.CommandStart));
             return;
         }
         WriteHeader((byte)'*', args.Count);
@@ -158,8 +208,8 @@ internal sealed class Propagator
     private void WriteBulk(ReadOnlySpan<byte> value)
     {
         WriteHeader((byte)'$', value.Length);
-        _ring.Write(value);
-        _ring.Write("\r\n"u8);
+        Write(value);
+        Write("\r\n"u8);
     }
 
     private void WriteHeader(byte kind, long n)
@@ -169,6 +219,6 @@ internal sealed class Propagator
         Utf8Formatter.TryFormat(n, header[1..], out int written);
         header[1 + written] = (byte)'\r';
         header[2 + written] = (byte)'\n';
-        _ring.Write(header[..(3 + written)]);
+        Write(header[..(3 + written)]);
     }
 }

@@ -40,6 +40,23 @@ public sealed class AofPropagationTests
         }
     }
 
+    [Fact]
+    public void TransactionsReachTheAofAsRedisServerWritesThem() => AofTestSupport.AssertSameIncrAsRedis(
+    [
+        // One write among reads: logged alone, no MULTI/EXEC (server.c propagatePendingCommands).
+        ["MULTI"], ["SET", "a", "1"], ["GET", "a"], ["EXEC"],
+        // Two writes: wrapped.
+        ["MULTI"], ["SET", "b", "1"], ["INCR", "b"], ["EXEC"],
+        // One write in another database: its SELECT first, still no MULTI.
+        ["MULTI"], ["SELECT", "2"], ["SET", "c", "1"], ["SELECT", "0"], ["EXEC"],
+        // Writes in two databases: SELECT of the first before MULTI, the second's inside.
+        ["MULTI"], ["SET", "d", "1"], ["SELECT", "3"], ["SET", "d", "2"], ["EXEC"],
+        // Nothing changed: nothing logged.
+        ["MULTI"], ["GET", "a"], ["DEL", "missing"], ["EXEC"],
+        // A single write after a no-op write.
+        ["MULTI"], ["DEL", "missing"], ["APPEND", "a", "x"], ["EXEC"],
+    ]);
+
     [Theory]
     [InlineData("BLPOP", "*2\r\n$4\r\nLPOP\r\n$1\r\nl\r\n", "*1\r\n$1\r\ny\r\n")]
     [InlineData("BRPOP", "*2\r\n$4\r\nRPOP\r\n$1\r\nl\r\n", "*1\r\n$1\r\nx\r\n")]

@@ -34,6 +34,33 @@ internal static class AofTestSupport
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="script"/> on RedisFast and on redis-server 7.0, each with appendfsync always (every reply
+    /// means its bytes are in the file), and asserts the same replies and the same first incr file.
+    /// </summary>
+    public static void AssertSameIncrAsRedis(string[][] script)
+    {
+        string fastDir = TempDir();
+        var fastReplies = new List<string>();
+        using (var server = NewServer(fastDir, "always"))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            foreach (string[] command in script) fastReplies.Add(c.Call(command));
+        }
+        string realDir = TempDir();
+        int port = RealRedisFixture.FreePort();
+        var redis = StartRedis(port, "--dir", realDir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--appendfsync", "always");
+        var realReplies = new List<string>();
+        using (var c = new RawClient("127.0.0.1", port))
+        {
+            foreach (string[] command in script) realReplies.Add(c.Call(command));
+        }
+        Shutdown(port, redis);
+        Assert.Equal(realReplies, fastReplies);
+        Assert.Equal(File.ReadAllText(IncrFile(realDir)), File.ReadAllText(IncrFile(fastDir)));
+    }
+
     public static string IncrFile(string dir, int seq = 1) => Path.Combine(dir, "appendonlydir", $"appendonly.aof.{seq}.incr.aof");
 
     /// <summary>Runs a program to completion and returns (exit code, stdout + stderr).</summary>
