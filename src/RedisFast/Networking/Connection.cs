@@ -110,23 +110,6 @@ internal sealed partial class Connection : ILoopWork
     /// </summary>
     public void Wake() => Signal(0);
 
-    /// <summary>
-    /// On the loop, possibly run by the AOF thread (<see cref="EventLoop.RunFromBackground"/>): the writes this
-    /// connection's replies waited for are durable. When sending them is all there is to do (the connection is waiting
-    /// on a receive), they are sent right here; anything more (buffered commands, a close) is left to a pump on the
-    /// loop, which never runs commands on the AOF thread.
-    /// </summary>
-    public void ReleaseHeldReplies()
-    {
-        if (_released) return;
-        if (_closing || _executing || !_receivePending || _sendPending || _aofPaused || Client.CloseAfterReply)
-        {
-            Wake();
-            return;
-        }
-        Flush();
-    }
-
     private static void OnCompleted(object? sender, SocketAsyncEventArgs e)
     {
         var connection = (Connection)e.UserToken!;

@@ -82,30 +82,21 @@ internal sealed class EventLoop : IDisposable
     }
 
     /// <summary>
-    /// Hands <paramref name="work"/> to the loop from a background thread that must get back to its own job (the AOF
-    /// thread after an fsync). When the loop is idle the caller runs that one item itself: no thread hop between the
-    /// fsync and the replies it releases, as in Redis where one thread fsyncs and then writes. Anything else queued
-    /// meanwhile goes to the loop's helper thread, so the caller never ends up draining the loop.
+    /// Hands <paramref name="work"/> to the loop from a background thread that must not become the loop (the AOF
+    /// thread: its next write and fsync are due as soon as this one is published). A running loop takes it before it
+    /// goes idle; an idle loop is run by the loop's helper thread. So the replies an fsync released go out on another
+    /// core while the AOF thread already writes and fsyncs the next group of commands.
     /// </summary>
-    public void RunFromBackground(ILoopWork work)
+    public void Post(ILoopWork work)
     {
         if (_mode != LoopMode.Inline)
         {
             Schedule(work);
             return;
         }
-        if (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
-        {
-            OwnerThreadId = Environment.CurrentManagedThreadId;
-            RunOne(work);
-            OwnerThreadId = 0;
-            Interlocked.Exchange(ref _running, 0);
-            if (!_ready.IsEmpty) WakeHelper();
-            return;
-        }
         _ready.Enqueue(work);
         // Every thread that holds the loop re-checks the queue after releasing it; if it released before our enqueue,
-        // we see it free here (both sides are full fences) and the helper takes over.
+        // we see the loop free here (both sides are full fences) and the helper runs it.
         if (Volatile.Read(ref _running) == 0) WakeHelper();
     }
 

@@ -324,7 +324,7 @@ internal sealed partial class AppendOnlyFile
     {
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _waitersPresent) == 1 && Interlocked.Exchange(ref _notifyQueued, 1) == 0)
-            _server.Loop.RunFromBackground(_notifyWork);
+            _server.Loop.Post(_notifyWork);
     }
 
     private void WakeWaiters()
@@ -340,7 +340,7 @@ internal sealed partial class AppendOnlyFile
             if (c.IsClosing || c.DurableNeeded <= durable)
             {
                 _durableWaiters.RemoveAt(i);
-                c.ReleaseHeldReplies();
+                c.Wake();
             }
         }
         if (_ring.Free >= ReserveBytes || writer is null)

@@ -3,8 +3,8 @@ using RedisFast.Networking;
 namespace RedisFast.Tests.Networking;
 
 /// <summary>
-/// <see cref="EventLoop.RunFromBackground"/>: how the AOF thread hands the replies its fsync released to the loop
-/// without becoming the loop for longer than that one item.
+/// <see cref="EventLoop.Post"/>: how the AOF thread hands the replies its fsync released to the loop without ever
+/// running the loop itself (it has the next fsync to do).
 /// </summary>
 public sealed class EventLoopTests
 {
@@ -14,53 +14,37 @@ public sealed class EventLoopTests
     }
 
     [Fact]
-    public void BackgroundWorkRunsOnTheCallingThreadWhenTheLoopIsIdle()
+    public void WorkPostedWhileTheLoopIsIdleRunsOnTheLoopsHelperNotOnThePoster()
     {
         using var loop = new EventLoop(LoopMode.Inline, static () => { });
-        int ranOn = 0;
+        using var done = new ManualResetEventSlim();
+        int posterId = 0, ranOn = 0;
         bool ownedTheLoop = false;
-        var caller = new Thread(() => loop.RunFromBackground(new Work(() =>
+        var poster = new Thread(() =>
         {
-            ranOn = Environment.CurrentManagedThreadId;
-            ownedTheLoop = loop.IsLoopThread;
-        })));
-        caller.Start();
-        Assert.True(caller.Join(10_000));
-        Assert.Equal(caller.ManagedThreadId, ranOn);
+            posterId = Environment.CurrentManagedThreadId;
+            loop.Post(new Work(() =>
+            {
+                ranOn = Environment.CurrentManagedThreadId;
+                ownedTheLoop = loop.IsLoopThread;
+                done.Set();
+            }));
+        });
+        poster.Start();
+        Assert.True(poster.Join(10_000));
+        Assert.True(done.Wait(10_000));
+        Assert.NotEqual(posterId, ranOn);
         Assert.True(ownedTheLoop);
     }
 
     [Fact]
-    public void WorkQueuedWhileABackgroundThreadHoldsTheLoopRunsOnAnotherThread()
-    {
-        using var loop = new EventLoop(LoopMode.Inline, static () => { });
-        using var done = new ManualResetEventSlim();
-        int callerId = 0, followUpRanOn = 0;
-        var followUp = new Work(() =>
-        {
-            followUpRanOn = Environment.CurrentManagedThreadId;
-            done.Set();
-        });
-        var caller = new Thread(() =>
-        {
-            callerId = Environment.CurrentManagedThreadId;
-            // The item queues more loop work (as releasing replies may): the caller must not run it.
-            loop.RunFromBackground(new Work(() => loop.Schedule(followUp)));
-        });
-        caller.Start();
-        Assert.True(caller.Join(10_000));
-        Assert.True(done.Wait(10_000));
-        Assert.NotEqual(callerId, followUpRanOn);
-    }
-
-    [Fact]
-    public void BackgroundWorkWaitsForTheRunningLoopAndRunsThere()
+    public void WorkPostedWhileTheLoopRunsIsTakenByTheRunningLoop()
     {
         using var loop = new EventLoop(LoopMode.Inline, static () => { });
         using var inLoop = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         using var done = new ManualResetEventSlim();
-        int ownerId = 0, backgroundRanOn = 0;
+        int ownerId = 0, postedRanOn = 0;
         var owner = new Thread(() => loop.Schedule(new Work(() =>
         {
             ownerId = Environment.CurrentManagedThreadId;
@@ -69,18 +53,18 @@ public sealed class EventLoopTests
         })));
         owner.Start();
         Assert.True(inLoop.Wait(10_000));
-        var caller = new Thread(() => loop.RunFromBackground(new Work(() =>
+        var poster = new Thread(() => loop.Post(new Work(() =>
         {
-            backgroundRanOn = Environment.CurrentManagedThreadId;
+            postedRanOn = Environment.CurrentManagedThreadId;
             done.Set();
         })));
-        caller.Start();
-        // The caller returns at once: the loop is busy, so the item is queued for its owner.
-        Assert.True(caller.Join(10_000));
+        poster.Start();
+        // The poster returns at once; the item waits for the loop's owner.
+        Assert.True(poster.Join(10_000));
         Assert.False(done.IsSet);
         release.Set();
         Assert.True(done.Wait(10_000));
         Assert.True(owner.Join(10_000));
-        Assert.Equal(ownerId, backgroundRanOn);
+        Assert.Equal(ownerId, postedRanOn);
     }
 }
