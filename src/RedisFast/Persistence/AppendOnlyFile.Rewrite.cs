@@ -367,27 +367,28 @@ internal sealed partial class AppendOnlyFile
             AofManifest old = During ?? Current;
             var final = new AofManifest { CurrentBaseSeq = old.CurrentBaseSeq + 1, CurrentIncrSeq = old.CurrentIncrSeq };
             string baseName = AofManifest.BaseName(FileName, final.CurrentBaseSeq);
-            AofFileInfo incr;
+            AofFileInfo? incr = null;
             if (Mode == RewriteMode.On)
             {
                 incr = NewIncr;
             }
-            else
+            else if (Mode == RewriteMode.WaitRewrite)
             {
-                // aof.c: the temp incr of AOF_WAIT_REWRITE becomes incr N+1; with the AOF off an empty one is made.
+                // aof.c: the temp incr of AOF_WAIT_REWRITE becomes incr N+1.
                 incr = NewIncr;
                 final.CurrentIncrSeq = incr.Seq;
-                if (Mode == RewriteMode.WaitRewrite) File.Move(PathOf(TempIncr), PathOf(incr.Name), overwrite: true);
-                else File.Create(PathOf(incr.Name)).Dispose();
+                File.Move(PathOf(TempIncr), PathOf(incr.Name), overwrite: true);
             }
+            // With the AOF off, every incr file becomes history (aof.c markRewrittenIncrAofAsHistory skips the last one
+            // only while an AOF file is open): the manifest lists the base alone, as redis-server's does.
             File.Move(tempBase, PathOf(baseName), overwrite: true);
             final.Base = new AofFileInfo(baseName, final.CurrentBaseSeq, AofFileType.Base);
-            final.Incrs.Add(incr);
+            if (incr is not null) final.Incrs.Add(incr);
             final.Write(Directory, FileName);
             Final = final;
             Committed = true;
             if (old.Base is not null && old.Base.Name != baseName) Delete(old.Base.Name);
-            foreach (AofFileInfo f in old.Incrs) if (f.Name != incr.Name) Delete(f.Name);
+            foreach (AofFileInfo f in old.Incrs) if (f.Name != incr?.Name) Delete(f.Name);
             foreach (AofFileInfo f in old.History) Delete(f.Name);
         }
 

@@ -327,6 +327,47 @@ public sealed class AofBackgroundRewriteTests
     }
 
     [Fact]
+    public void BgrewriteaofWithTheAofOffWritesABaseAloneAsRedisServerDoesAndItLoadsWithTheAofOn()
+    {
+        // redis-server 7.0, appendonly no, aof-use-rdb-preamble no: the manifest lists the new base only.
+        string realDir = AofTestSupport.TempDir();
+        int port = RealRedisFixture.FreePort();
+        var redis = AofTestSupport.StartRedis(port, "--dir", realDir, "--appendonly", "no", "--aof-use-rdb-preamble", "no");
+        using (var c = new RawClient("127.0.0.1", port))
+        {
+            c.Call("SET", "k", "v");
+            Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            AofTestSupport.WaitForRewrite(c);
+        }
+        AofTestSupport.Shutdown(port, redis);
+        string expected = File.ReadAllText(Path.Combine(realDir, "appendonlydir", "appendonly.aof.manifest"));
+        Assert.Equal("file appendonly.aof.1.base.aof seq 1 type b\n", expected);
+
+        string dir = AofTestSupport.TempDir();
+        using (var server = AofTestSupport.NewServer(dir, configure: c => c.AppendOnly = false))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            c.Call("SET", "k", "v");
+            Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            AofTestSupport.WaitForRewrite(c);
+        }
+        string appendDir = Path.Combine(dir, "appendonlydir");
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(appendDir, "appendonly.aof.manifest")));
+        Assert.Equal(["appendonly.aof.1.base.aof", "appendonly.aof.manifest"], Directory.GetFiles(appendDir).Select(Path.GetFileName).Order());
+        // Started with the AOF on, the directory loads and gets its first incr file, as redis-server does.
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal("$1\r\nv\r\n", c.Call("GET", "k"));
+        }
+        Assert.Equal(
+            "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+            File.ReadAllText(Path.Combine(appendDir, "appendonly.aof.manifest")));
+    }
+
+    [Fact]
     public async Task ShutdownWhileTheInitialAofIsWrittenIsRefusedUnlessForced()
     {
         string dir = AofTestSupport.TempDir();
