@@ -13,24 +13,7 @@ internal static partial class KeyCommands
     public static void Move(Client c)
     {
         Database src = c.Db;
-        // getIntFromObjectOrReply: a 64-bit integer, then the int range with its own message.
-        if (!NumberParser.TryParseInt64(c.Args[2], out long id))
-        {
-            c.Reply.WriteError(Errors.NotInteger);
-            return;
-        }
-        if (id < int.MinValue || id > int.MaxValue)
-        {
-            c.Reply.WriteError("ERR value is out of range, value must between -2147483648 and 2147483647"u8);
-            return;
-        }
-        Database[] databases = c.Server.Keyspace.Databases;
-        if (id < 0 || id >= databases.Length)
-        {
-            c.Reply.WriteError(Errors.DbIndexOutOfRange);
-            return;
-        }
-        Database dst = databases[id];
+        if (!TryParseDatabase(c, c.Args[2], out Database dst)) return;
         if (dst == src)
         {
             c.Reply.WriteError("ERR source and destination objects are the same"u8);
@@ -60,5 +43,33 @@ internal static partial class KeyCommands
         src.KeyModified(c.Args[1]);
         dst.KeyModified(c.Args[1]);
         c.Reply.WriteInteger(1);
+    }
+
+    /// <summary>
+    /// The database a DB argument names (COPY ... DB n, MOVE key n), or false after replying with Redis's error:
+    /// getIntFromObjectOrReply's (a 64-bit integer, then the int range with its own message), then
+    /// "DB index is out of range".
+    /// </summary>
+    internal static bool TryParseDatabase(Client c, ReadOnlySpan<byte> argument, out Database db)
+    {
+        db = null!;
+        if (!NumberParser.TryParseInt64(argument, out long id))
+        {
+            c.Reply.WriteError(Errors.NotInteger);
+            return false;
+        }
+        if (id < int.MinValue || id > int.MaxValue)
+        {
+            c.Reply.WriteError("ERR value is out of range, value must between -2147483648 and 2147483647"u8);
+            return false;
+        }
+        Database[] databases = c.Server.Keyspace.Databases;
+        if (id < 0 || id >= databases.Length)
+        {
+            c.Reply.WriteError(Errors.DbIndexOutOfRange);
+            return false;
+        }
+        db = databases[id];
+        return true;
     }
 }

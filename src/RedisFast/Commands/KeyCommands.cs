@@ -222,24 +222,7 @@ internal static partial class KeyCommands
             }
             else if (System.Text.Ascii.EqualsIgnoreCase(option, "db"u8) && j + 1 < c.Argc)
             {
-                // getIntFromObjectOrReply: a 64-bit integer, then a range check with its own message.
-                if (!Protocol.NumberParser.TryParseInt64(c.Args[j + 1], out long id))
-                {
-                    c.Reply.WriteError(Errors.NotInteger);
-                    return;
-                }
-                if (id < int.MinValue || id > int.MaxValue)
-                {
-                    c.Reply.WriteError("ERR value is out of range, value must between -2147483648 and 2147483647"u8);
-                    return;
-                }
-                Database[] databases = c.Server.Keyspace.Databases;
-                if (id < 0 || id >= databases.Length)
-                {
-                    c.Reply.WriteError(Errors.DbIndexOutOfRange);
-                    return;
-                }
-                dst = databases[id];
+                if (!TryParseDatabase(c, c.Args[j + 1], out dst)) return;
                 j++;
             }
             else
