@@ -63,6 +63,64 @@ public sealed class AofDiskErrorTests
         }
     }
 
+    [Fact]
+    public void ARewriteThatRunsOutOfDiskFailsKeepsEveryWriteAndTheNextRewriteSucceeds()
+    {
+        // 1. A server on a small file system, with data in its first incr file.
+        string dir = AofTestSupport.TempDir();
+        bool mounted = AofTestSupport.Run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dir).Code == 0;
+        string filler = Path.Combine(dir, "filler");
+        string appendDir = Path.Combine(dir, "appendonlydir");
+        try
+        {
+            using (var server = AofTestSupport.NewServer(dir))
+            {
+                server.Start();
+                using var c = new RawClient("127.0.0.1", server.Port);
+                Assert.Equal("+OK\r\n", c.Call("SET", "before", "1"));
+                Assert.Equal(":3\r\n", c.Call("RPUSH", "list", "a", "b", "c"));
+                // 2. The rewrite starts, then the disk fills before it writes anything.
+                var gate = new ManualResetEventSlim(false);
+                server.Aof.TestRewriteGate = gate;
+                Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+                if (mounted) FillDisk(filler);
+                else NativeFile.InjectedWriteErrno = 28;
+                gate.Set();
+                AofTestSupport.WaitForRewrite(c);
+                string info = c.Call("INFO", "persistence");
+                Assert.Contains("aof_last_bgrewrite_status:err", info);
+                Assert.Contains("aof_rewrites_consecutive_failures:1", info);
+                // 3. Space comes back: no temp file is left, writes go on, and the next rewrite succeeds.
+                if (mounted) File.Delete(filler);
+                else NativeFile.InjectedWriteErrno = 0;
+                Assert.Empty(Directory.GetFiles(appendDir, "temp-*"));
+                Assert.Equal("+OK\r\n", c.Call("SET", "after", "2"));
+                server.Aof.TestRewriteGate = null;
+                Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+                AofTestSupport.WaitForRewrite(c);
+                info = c.Call("INFO", "persistence");
+                Assert.Contains("aof_last_bgrewrite_status:ok", info);
+                Assert.Contains("aof_rewrites_consecutive_failures:0", info);
+                Assert.Equal("+OK\r\n", c.Call("SET", "last", "3"));
+            }
+            // 4. Restart: everything is there.
+            using (var server = AofTestSupport.NewServer(dir))
+            {
+                server.Start();
+                using var c = new RawClient("127.0.0.1", server.Port);
+                Assert.Equal("$1\r\n1\r\n", c.Call("GET", "before"));
+                Assert.Equal("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n", c.Call("LRANGE", "list", "0", "-1"));
+                Assert.Equal("$1\r\n2\r\n", c.Call("GET", "after"));
+                Assert.Equal("$1\r\n3\r\n", c.Call("GET", "last"));
+            }
+        }
+        finally
+        {
+            NativeFile.InjectedWriteErrno = 0;
+            if (mounted) AofTestSupport.Run("umount", "-l", dir);
+        }
+    }
+
     private static void FillDisk(string path)
     {
         using var f = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
