@@ -138,7 +138,7 @@ internal sealed partial class AppendOnlyFile
         if (_job is not null) return;
         if (RewriteScheduled)
         {
-            StartRewrite();
+            if (!RewriteLimited()) StartRewrite();
             return;
         }
         // server.c serverCron: "Trigger an AOF rewrite if needed."
@@ -147,9 +147,39 @@ internal sealed partial class AppendOnlyFile
         if (_writer is null || _waitRewrite || percentage == 0 || size <= _server.Config.AutoAofRewriteMinSize) return;
         long baseSize = _rewriteBaseSize > 0 ? _rewriteBaseSize : 1;
         long growth = size * 100 / baseSize - 100;
-        if (growth < percentage) return;
+        if (growth < percentage || RewriteLimited()) return;
         _server.Log.Notice($"Starting automatic rewriting of AOF on {growth}% growth");
         StartRewrite();
+    }
+
+    private const int RewriteLimitThreshold = 3;  // server.h AOF_REWRITE_LIMITE_THRESHOLD
+    private const int RewriteLimitMaxMinutes = 60; // server.h AOF_REWRITE_LIMITE_MAX_MINUTES
+    private int _limitDelayMinutes;
+    private long _limitNextRewrite;
+
+    /// <summary>
+    /// aof.c aofRewriteLimited: after 3 failed rewrites in a row, the cron's rewrites (scheduled or automatic; not
+    /// BGREWRITEAOF) wait 1 minute, then 2, 4 ... up to 60, so a full disk does not restart a rewrite every tick.
+    /// </summary>
+    private bool RewriteLimited()
+    {
+        if (ConsecutiveRewriteFailures < RewriteLimitThreshold)
+        {
+            _limitDelayMinutes = 0;
+            _limitNextRewrite = 0;
+            return false;
+        }
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (_limitNextRewrite != 0)
+        {
+            if (now < _limitNextRewrite) return true;
+            _limitNextRewrite = 0;
+            return false;
+        }
+        _limitDelayMinutes = _limitDelayMinutes == 0 ? 1 : Math.Min(_limitDelayMinutes * 2, RewriteLimitMaxMinutes);
+        _limitNextRewrite = now + _limitDelayMinutes * 60L;
+        _server.Log.Warning($"Background AOF rewrite has repeatedly failed and triggered the limit, will retry in {_limitDelayMinutes} minutes");
+        return true;
     }
 
     /// <summary>

@@ -121,6 +121,73 @@ public sealed class AofDiskErrorTests
         }
     }
 
+    [Fact]
+    public void AFailedInitialAofRewriteIsRetriedByTheCronUntilItSucceeds()
+    {
+        string dir = AofTestSupport.TempDir();
+        try
+        {
+            using (var server = AofTestSupport.NewServer(dir, configure: c => c.AppendOnly = false))
+            {
+                server.Start();
+                using var c = new RawClient("127.0.0.1", server.Port);
+                Assert.Equal("+OK\r\n", c.Call("SET", "before", "1"));
+                // CONFIG SET appendonly yes starts the rewrite that writes the first base; it fails (ENOSPC).
+                var gate = new ManualResetEventSlim(false);
+                server.Aof.TestRewriteGate = gate;
+                Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "appendonly", "yes"));
+                NativeFile.InjectedWriteErrno = 28;
+                gate.Set();
+                WaitFor(() => c.Call("INFO", "persistence").Contains("aof_last_bgrewrite_status:err"));
+                // aof.c: with AOF_WAIT_REWRITE a failed rewrite is scheduled again; the cron retries it.
+                server.Aof.TestRewriteGate = null;
+                NativeFile.InjectedWriteErrno = 0;
+                WaitFor(() => c.Call("INFO", "persistence").Contains("aof_last_bgrewrite_status:ok"));
+                AofTestSupport.WaitForRewrite(c);
+                Assert.Contains("aof_enabled:1", c.Call("INFO", "persistence"));
+                Assert.Equal("+OK\r\n", c.Call("SET", "after", "2"));
+            }
+            // The directory the retried rewrite made loads everything.
+            using (var server = AofTestSupport.NewServer(dir))
+            {
+                server.Start();
+                using var c = new RawClient("127.0.0.1", server.Port);
+                Assert.Equal("$1\r\n1\r\n", c.Call("GET", "before"));
+                Assert.Equal("$1\r\n2\r\n", c.Call("GET", "after"));
+            }
+        }
+        finally
+        {
+            NativeFile.InjectedWriteErrno = 0;
+        }
+    }
+
+    [Fact]
+    public void AfterThreeFailedRewritesInARowTheCronWaitsBeforeTheNextAsRedisDoes()
+    {
+        string dir = AofTestSupport.TempDir();
+        try
+        {
+            using var server = AofTestSupport.NewServer(dir, configure: c => c.AppendOnly = false);
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            c.Call("SET", "k", "v");
+            NativeFile.InjectedWriteErrno = 28;
+            // The initial rewrite of appendonly yes fails and is rescheduled by every cron tick until the limit.
+            Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "appendonly", "yes"));
+            WaitFor(() => c.Call("INFO", "persistence").Contains("aof_rewrites_consecutive_failures:3"));
+            // aof.c aofRewriteLimited: the fourth waits a minute (hz 10 would otherwise retry ten times a second).
+            Thread.Sleep(1000);
+            string info = c.Call("INFO", "persistence");
+            Assert.Contains("aof_rewrites_consecutive_failures:3", info);
+            Assert.Contains("aof_rewrite_scheduled:1", info);
+        }
+        finally
+        {
+            NativeFile.InjectedWriteErrno = 0;
+        }
+    }
+
     private static void FillDisk(string path)
     {
         using var f = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
