@@ -80,22 +80,7 @@ internal readonly struct LongDouble
         }
         if (digits + fractionDigits == 0) return false;
         int mantissaEnd = i;
-        long exponent = 0;
-        if (i < s.Length && (s[i] | 0x20) == 'e')
-        {
-            i++;
-            bool expNegative = false;
-            if (i < s.Length && (s[i] == '+' || s[i] == '-')) expNegative = s[i++] == '-';
-            int expStart = i;
-            while (i < s.Length && IsDigit(s[i]))
-            {
-                if (exponent < 100_000_000) exponent = exponent * 10 + (s[i] - '0');
-                i++;
-            }
-            if (i == expStart) return false;
-            if (expNegative) exponent = -exponent;
-        }
-        if (i != s.Length) return false;
+        if (!TryParseExponent(s, i, (byte)'e', out long exponent)) return false;
 
         BigInteger mantissa = BigInteger.Zero;
         for (int j = 0; j < mantissaEnd; j++)
@@ -146,22 +131,7 @@ internal readonly struct LongDouble
             while (i < s.Length && HexValue(s[i]) >= 0) { mantissa = (mantissa << 4) + HexValue(s[i]); i++; fractionDigits++; }
         }
         if (digits + fractionDigits == 0) return false;
-        long exponent = 0;
-        if (i < s.Length && (s[i] | 0x20) == 'p')
-        {
-            i++;
-            bool expNegative = false;
-            if (i < s.Length && (s[i] == '+' || s[i] == '-')) expNegative = s[i++] == '-';
-            int expStart = i;
-            while (i < s.Length && IsDigit(s[i]))
-            {
-                if (exponent < 100_000_000) exponent = exponent * 10 + (s[i] - '0');
-                i++;
-            }
-            if (i == expStart) return false;
-            if (expNegative) exponent = -exponent;
-        }
-        if (i != s.Length) return false;
+        if (!TryParseExponent(s, i, (byte)'p', out long exponent)) return false;
         if (mantissa.IsZero)
         {
             value = new LongDouble(negative, 0, 0, false);
@@ -270,6 +240,31 @@ internal readonly struct LongDouble
     }
 
     public override string ToString() => IsInfinity ? (Negative ? "-inf" : "inf") : FormatHumanString();
+
+    /// <summary>
+    /// The optional exponent that ends a number at <paramref name="i"/>: <paramref name="marker"/> ('e' decimal, 'p'
+    /// hex, either case), a sign, at least one digit (saturating far beyond any finite result), then the end of the
+    /// input. False for anything else; 0 without an exponent.
+    /// </summary>
+    private static bool TryParseExponent(ReadOnlySpan<byte> s, int i, byte marker, out long exponent)
+    {
+        exponent = 0;
+        if (i < s.Length && (s[i] | 0x20) == marker)
+        {
+            i++;
+            bool negative = false;
+            if (i < s.Length && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+            int start = i;
+            while (i < s.Length && IsDigit(s[i]))
+            {
+                if (exponent < 100_000_000) exponent = exponent * 10 + (s[i] - '0');
+                i++;
+            }
+            if (i == start) return false;
+            if (negative) exponent = -exponent;
+        }
+        return i == s.Length;
+    }
 
     private static bool IsDigit(byte c) => c >= '0' && c <= '9';
 
