@@ -53,8 +53,22 @@ internal static partial class AofRewriter
 
     private static void EmitSortedSet(AofCommandWriter w, ReadOnlySpan<byte> key, in KeyEntry e)
     {
-        var set = (RedisSortedSet)e.Value!;
         Span<byte> score = stackalloc byte[40];
+        if (e.Value is SlotTable<double> members)
+        {
+            // A preserved skiplist sorted set: its member → score table of the instant (RewriteSnapshot.Preserve).
+            int left = members.Count;
+            for (int p = members.NextOccupied(0); p >= 0;)
+            {
+                int n = Math.Min(ItemsPerCommand, left);
+                w.ArrayHeader(2 + 2 * n).Bulk("ZADD"u8).Bulk(key);
+                for (int i = 0; i < n; i++, p = members.NextOccupied(p + 1))
+                    w.Bulk(score[..DoubleFormatter.FormatG17(members.ValueAt(p), score)]).Bulk(members.KeyAt(p));
+                left -= n;
+            }
+            return;
+        }
+        var set = (RedisSortedSet)e.Value!;
         long remaining = set.Count;
         for (ZIterator it = set.AtRank(0); it.Valid;)
         {

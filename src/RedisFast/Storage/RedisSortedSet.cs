@@ -300,6 +300,12 @@ internal sealed partial class RedisSortedSet
         _lpCount = count;
     }
 
+    /// <summary>
+    /// A copy of the member → score table of the skiplist encoding (null for a listpack): the elements without their
+    /// order, all an AOF rewrite needs (aof.c rewriteSortedSetObject walks the dict too).
+    /// </summary>
+    public SlotTable<double>? CopyMemberScores() => _table?.Clone();
+
     /// <summary>An independent copy (COPY); member arrays are immutable once stored, so they are shared.</summary>
     public RedisSortedSet Clone()
     {
@@ -312,9 +318,8 @@ internal sealed partial class RedisSortedSet
             return copy;
         }
         // The copy keeps the original's slots, so a cursor taken on one pages the other the same way.
-        copy._zsl = new ZSkipList();
+        copy._zsl = _zsl.Clone();
         copy._table = _table!.Clone();
-        for (ZSkipListNode? x = _zsl.First; x is not null; x = x.Levels[0].Forward) copy._zsl.Insert(x.Score, x.Member);
         return copy;
     }
 }

@@ -89,6 +89,25 @@ internal sealed class RewriteSnapshot
     }
 
     /// <summary>
+    /// Loop only, for a slot about to change that the rewriter has not reached: queues the slot's value of the instant
+    /// for the rewriter and leaves the slot free to change. A sorted set of the skiplist encoding queues a copy of its
+    /// member → score table, which is all the rewriter reads, and keeps its skiplist (copying that costs ~15x more:
+    /// one node per member); every other value is queued as it is, and the slot gets a private copy.
+    /// </summary>
+    public void Preserve(int dbId, ref KeyEntry e)
+    {
+        if (e.Kind == ValueKind.SortedSet && ((RedisSortedSet)e.Value!).CopyMemberScores() is { } members)
+        {
+            CowSlots++;
+            CowBytes += ApproximateBytes(members.Count);
+            Preserved.Enqueue(new PreservedEntry(dbId, e with { Value = members }));
+            return;
+        }
+        Preserved.Enqueue(new PreservedEntry(dbId, e));
+        InstallCopy(ref e);
+    }
+
+    /// <summary>
     /// Collections copy their arrays of slots and references, not the element bytes (elements are immutable once
     /// stored): about 16 bytes per element.
     /// </summary>
@@ -167,9 +186,15 @@ internal sealed class TableSnapshot
                         continue;
                     }
                     if (Interlocked.CompareExchange(ref States[index], Preserved, Pending) != Pending) continue;
-                    owner.Preserved.Enqueue(new PreservedEntry(DbId, e));
-                    if (removal) owner.HandOver(e.Value);
-                    else owner.InstallCopy(ref e);
+                    if (removal)
+                    {
+                        owner.Preserved.Enqueue(new PreservedEntry(DbId, e));
+                        owner.HandOver(e.Value);
+                    }
+                    else
+                    {
+                        owner.Preserve(DbId, ref e);
+                    }
                     return;
                 }
                 if (state == Reading)

@@ -48,6 +48,36 @@ internal sealed class ZSkipList
     /// <summary>The highest element, or null.</summary>
     public ZSkipListNode? Last => _tail;
 
+    /// <summary>
+    /// An independent copy of the same shape: every node keeps its level and its spans, so nothing is searched and
+    /// no level is drawn (O(n), where inserting the elements one by one is O(n log n)). Members are shared: they are
+    /// immutable once stored.
+    /// </summary>
+    public ZSkipList Clone()
+    {
+        var copy = new ZSkipList { _level = _level, Count = Count };
+        var last = new ZSkipListNode[MaxLevel];
+        for (int i = 0; i < MaxLevel; i++)
+        {
+            copy._header.Levels[i].Span = _header.Levels[i].Span;
+            last[i] = copy._header;
+        }
+        ZSkipListNode? previous = null;
+        for (ZSkipListNode? x = First; x is not null; x = x.Levels[0].Forward)
+        {
+            var node = new ZSkipListNode(x.Levels.Length, x.Score, x.Member) { Backward = previous };
+            for (int i = 0; i < x.Levels.Length; i++)
+            {
+                node.Levels[i].Span = x.Levels[i].Span;
+                last[i].Levels[i].Forward = node;
+                last[i] = node;
+            }
+            previous = node;
+        }
+        copy._tail = previous;
+        return copy;
+    }
+
     /// <summary>zslRandomLevel: each extra level with probability 1/4.</summary>
     private static int RandomLevel()
     {

@@ -109,6 +109,45 @@ public sealed class SortedSetStructureTests
     }
 
     [Fact]
+    public void ASkiplistCloneHasTheSameOrderRanksAndEndsAndChangesIndependentlyOfTheOriginal()
+    {
+        // The clone copies nodes with their levels and spans instead of re-inserting (O(n)); ranks read the spans.
+        var random = new Random(7);
+        RedisSortedSet set = RedisSortedSet.Create(1, 0, 0, 64);
+        var model = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        for (int i = 0; i < 3000; i++)
+        {
+            string member = "m" + random.Next(5000);
+            double score = random.Next(-200, 200) / 4.0;
+            set.Add(B(member), score, 0, out _, out _, 0, 64);
+            model[member] = score;
+        }
+        foreach (string member in model.Keys.Where((_, i) => i % 3 == 0).ToList())
+        {
+            set.Remove(B(member));
+            model.Remove(member);
+        }
+        RedisSortedSet copy = set.Clone();
+        var copyModel = new SortedDictionary<string, double>(model, StringComparer.Ordinal);
+        AssertSame(copy, copyModel);
+        for (int i = 0; i < 2000; i++)
+        {
+            string member = "m" + random.Next(5000);
+            if (i % 2 == 0)
+            {
+                copy.Add(B(member), i, 0, out _, out _, 0, 64);
+                copyModel[member] = i;
+            }
+            else
+            {
+                Assert.Equal(model.Remove(member), set.Remove(B(member)));
+            }
+        }
+        AssertSame(copy, copyModel);
+        AssertSame(set, model);
+    }
+
+    [Fact]
     public void IncrementToNaNIsRefusedAndLeavesTheScore()
     {
         RedisSortedSet set = RedisSortedSet.Create(1, 0, 128, 64);
