@@ -53,10 +53,12 @@ internal static partial class AofRewriter
 
     private static void EmitSortedSet(AofCommandWriter w, ReadOnlySpan<byte> key, in KeyEntry e)
     {
+        var set = (RedisSortedSet)e.Value!;
         Span<byte> score = stackalloc byte[40];
-        if (e.Value is SlotTable<double> members)
+        if (set.MemberScores is { } members)
         {
-            // A preserved skiplist sorted set: its member → score table of the instant (RewriteSnapshot.Preserve).
+            // The skiplist encoding: from the member → score table, as aof.c walks the dict. Only the table is read: the
+            // loop may own this set's skiplist by now (RedisSortedSet.SplitForRewrite).
             int left = members.Count;
             for (int p = members.NextOccupied(0); p >= 0;)
             {
@@ -68,7 +70,6 @@ internal static partial class AofRewriter
             }
             return;
         }
-        var set = (RedisSortedSet)e.Value!;
         long remaining = set.Count;
         for (ZIterator it = set.AtRank(0); it.Valid;)
         {

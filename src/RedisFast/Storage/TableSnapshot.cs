@@ -52,8 +52,9 @@ internal sealed class RewriteSnapshot
 
     /// <summary>
     /// Loop only: puts a private copy of the slot's value in the slot, so the loop can change it while the rewriter
-    /// reads the original. Strings copy their bytes; collections use their COPY clones. Integers need nothing (the
-    /// rewriter reads <see cref="KeyEntry.Number"/> from its own copy of the slot).
+    /// reads the original. Strings copy their bytes; collections use their COPY clones, except a skiplist sorted set,
+    /// which copies only the member table the rewriter reads (<see cref="RedisSortedSet.SplitForRewrite"/>). Integers
+    /// need nothing (the rewriter reads <see cref="KeyEntry.Number"/> from its own copy of the slot).
     /// </summary>
     public void InstallCopy(ref KeyEntry e)
     {
@@ -82,29 +83,10 @@ internal sealed class RewriteSnapshot
                 break;
             case ValueKind.SortedSet:
                 var zset = (RedisSortedSet)e.Value!;
-                e.Value = zset.Clone();
+                e.Value = zset.SplitForRewrite();
                 CowBytes += ApproximateBytes(zset.Count);
                 break;
         }
-    }
-
-    /// <summary>
-    /// Loop only, for a slot about to change that the rewriter has not reached: queues the slot's value of the instant
-    /// for the rewriter and leaves the slot free to change. A sorted set of the skiplist encoding queues a copy of its
-    /// member → score table, which is all the rewriter reads, and keeps its skiplist (copying that costs ~15x more:
-    /// one node per member); every other value is queued as it is, and the slot gets a private copy.
-    /// </summary>
-    public void Preserve(int dbId, ref KeyEntry e)
-    {
-        if (e.Kind == ValueKind.SortedSet && ((RedisSortedSet)e.Value!).CopyMemberScores() is { } members)
-        {
-            CowSlots++;
-            CowBytes += ApproximateBytes(members.Count);
-            Preserved.Enqueue(new PreservedEntry(dbId, e with { Value = members }));
-            return;
-        }
-        Preserved.Enqueue(new PreservedEntry(dbId, e));
-        InstallCopy(ref e);
     }
 
     /// <summary>
@@ -186,15 +168,9 @@ internal sealed class TableSnapshot
                         continue;
                     }
                     if (Interlocked.CompareExchange(ref States[index], Preserved, Pending) != Pending) continue;
-                    if (removal)
-                    {
-                        owner.Preserved.Enqueue(new PreservedEntry(DbId, e));
-                        owner.HandOver(e.Value);
-                    }
-                    else
-                    {
-                        owner.Preserve(DbId, ref e);
-                    }
+                    owner.Preserved.Enqueue(new PreservedEntry(DbId, e));
+                    if (removal) owner.HandOver(e.Value);
+                    else owner.InstallCopy(ref e);
                     return;
                 }
                 if (state == Reading)
