@@ -307,8 +307,9 @@ internal sealed partial class RedisSortedSet
     /// For the loop, when an AOF rewrite may still read this set (<see cref="RewriteSnapshot.InstallCopy"/>): a set
     /// that takes over this one's skiplist and gets its own copy of the member → score table, which is all a rewrite
     /// reads of a skiplist set. This object, left to the rewriter, keeps the table of the instant while the loop
-    /// changes the new one, and copying the table costs ~30x less than copying the skiplist (one node per member).
-    /// A listpack set is copied whole: it is small.
+    /// changes the new one, and copying the table costs 20-40x less than copying the skiplist (one node per member).
+    /// Afterwards only <see cref="MemberScores"/> of this object may be read: its skiplist (and so <see cref="Count"/>)
+    /// belongs to the new set. A listpack set is copied whole: it is small.
     /// </summary>
     public RedisSortedSet SplitForRewrite() => _zsl is null ? Clone() : new RedisSortedSet { _zsl = _zsl, _table = _table!.Clone() };
 
