@@ -202,6 +202,7 @@ internal sealed partial class AppendOnlyFile
         RewriteJob job = _job!;
         _job = null;
         for (int i = 0; i < job.Tables.Count; i++) job.Tables[i].EndSnapshot(job.Snapshot.Tables[i]);
+        job.Snapshot.End();
         LastRewriteSeconds = (long)Stopwatch.GetElapsedTime(job.Started).TotalSeconds;
         LastCowSize = job.Snapshot.CowBytes;
         if (job.Committed)

@@ -151,6 +151,24 @@ internal sealed class RedisHash : IPositionedCollection
         return copy;
     }
 
+    /// <summary>
+    /// For the loop, when the rewrite of <paramref name="snapshot"/> may still read this hash
+    /// (<see cref="RewriteSnapshot.InstallCopy"/>): the hash the loop goes on with. A listpack is copied (it is small:
+    /// hash-max-listpack-entries); a hashtable splits per segment (<see cref="SlotTable{TValue}.SplitForRewrite"/>),
+    /// and this object, left to the rewriter, may then only be walked (First, Next, FieldAt, ValueAt, Count).
+    /// </summary>
+    public RedisHash SplitForRewrite(RewriteSnapshot snapshot)
+    {
+        if (_table is null)
+        {
+            snapshot.AddCopiedBytes(_used);
+            return DeepCopy();
+        }
+        var copy = (RedisHash)MemberwiseClone();
+        copy._table = _table.SplitForRewrite(snapshot);
+        return copy;
+    }
+
     private void SetListpackValue(int position, ReadOnlySpan<byte> value)
     {
         byte[] lp = _listpack!;

@@ -1,33 +1,47 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace RedisFast.Storage;
 
 /// <summary>
-/// A list value (Redis's quicklist, t_list.c): a deque of byte-string elements held in one ring buffer whose
-/// capacity is a power of two. Push and pop at both ends are O(1) amortized, indexing is O(1) (LINDEX, LSET,
-/// LRANGE slices), and insertion or removal in the middle (LINSERT, LREM) moves the shorter side, O(n) as in
-/// Redis. The buffer halves when a list shrinks to a quarter of it, so a drained list gives its memory back.
-/// Redis 7.0 reports every list as "quicklist" (a quicklist of listpack nodes), whatever its size.
-/// Owned by the event loop.
+/// A list value (Redis's quicklist, t_list.c): a deque of byte-string elements held in a ring whose capacity is a
+/// power of two. Push and pop at both ends are O(1) amortized, indexing is O(1) (LINDEX, LSET, LRANGE slices), and
+/// insertion or removal in the middle (LINSERT, LREM) moves the shorter side, O(n) as in Redis. The ring halves when
+/// a list shrinks to a quarter of it, so a drained list gives its memory back. Redis 7.0 reports every list as
+/// "quicklist" (a quicklist of listpack nodes), whatever its size.
+/// <para>
+/// The ring's positions live in chunks of <see cref="ChunkSize"/> (one shorter chunk while the list is small), as
+/// a quicklist lives in nodes: an AOF rewrite takes the list copy-on-write per chunk (<see cref="SplitForRewrite"/>),
+/// and growing a long list moves chunk references instead of elements. Owned by the event loop.
+/// </para>
 /// </summary>
 internal sealed class RedisList
 {
-    private const int MinCapacity = 4;
-
-    private byte[][] _items;
-    private int _head;
-    private int _count;
-
-    public RedisList() => _items = new byte[MinCapacity][];
-
-    private RedisList(byte[][] items, int count)
-    {
-        _items = items;
-        _count = count;
-    }
+    /// <summary>Ring positions per chunk: 8 KB of references, copied once when a rewrite shares it.</summary>
+    public const int ChunkSize = 1 << ChunkShift;
 
     /// <summary>OBJECT ENCODING of every list in Redis 7.0.</summary>
     public const string EncodingName = "quicklist";
+
+    private const int ChunkShift = 10;
+    private const int ChunkMask = ChunkSize - 1;
+    private const int MinCapacity = 4;
+
+    private byte[][][] _chunks;  // capacity / ChunkSize chunks, or one chunk of the whole capacity below ChunkSize
+    private int _capacity;
+    private int _head;           // ring position of element 0
+    private int _count;
+    private SharedSegments _sharing;
+
+    public RedisList() : this(MinCapacity)
+    {
+    }
+
+    private RedisList(int capacity)
+    {
+        _capacity = capacity;
+        _chunks = NewChunks(capacity);
+    }
 
     public int Count => _count;
 
@@ -35,24 +49,45 @@ internal sealed class RedisList
     public byte[] this[int index]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _items[(_head + index) & (_items.Length - 1)];
-        set => _items[(_head + index) & (_items.Length - 1)] = value;
+        get => PositionRef((_head + index) & (_capacity - 1));
+        set => WritablePositionRef((_head + index) & (_capacity - 1)) = value;
+    }
+
+    /// <remarks>
+    /// Without bounds checks: a position is masked by the capacity, and the chunks cover exactly the capacity. Against
+    /// the single array lists had before chunks (same process, alternating, median of 41 pairs): push with pop took
+    /// 1.35x its time with checked indexing, 0.93x unchecked (0.75x at 100k elements); an index lookup stays 1.3x
+    /// (~2 ns: one more dependent load).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref byte[] PositionRef(int position)
+    {
+        ref byte[][] chunk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunks), position >> ChunkShift);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), position & ChunkMask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref byte[] WritablePositionRef(int position)
+    {
+        int chunk = position >> ChunkShift;
+        if (_sharing.IsShared(chunk)) _sharing.Unshare(_chunks, chunk);
+        return ref PositionRef(position);
     }
 
     /// <summary>LPUSH: adds at the head.</summary>
     public void PushHead(byte[] value)
     {
-        if (_count == _items.Length) Resize(_items.Length * 2);
-        _head = (_head - 1) & (_items.Length - 1);
-        _items[_head] = value;
+        if (_count == _capacity) Grow();
+        _head = (_head - 1) & (_capacity - 1);
+        WritablePositionRef(_head) = value;
         _count++;
     }
 
     /// <summary>RPUSH: adds at the tail.</summary>
     public void PushTail(byte[] value)
     {
-        if (_count == _items.Length) Resize(_items.Length * 2);
-        _items[(_head + _count) & (_items.Length - 1)] = value;
+        if (_count == _capacity) Grow();
+        WritablePositionRef((_head + _count) & (_capacity - 1)) = value;
         _count++;
     }
 
@@ -66,9 +101,10 @@ internal sealed class RedisList
     /// <summary>Removes and returns the head element (the list must not be empty).</summary>
     public byte[] PopHead()
     {
-        byte[] value = _items[_head];
-        _items[_head] = null!;
-        _head = (_head + 1) & (_items.Length - 1);
+        ref byte[] slot = ref WritablePositionRef(_head);
+        byte[] value = slot;
+        slot = null!;
+        _head = (_head + 1) & (_capacity - 1);
         _count--;
         ShrinkIfSparse();
         return value;
@@ -77,9 +113,9 @@ internal sealed class RedisList
     /// <summary>Removes and returns the tail element (the list must not be empty).</summary>
     public byte[] PopTail()
     {
-        int at = (_head + _count - 1) & (_items.Length - 1);
-        byte[] value = _items[at];
-        _items[at] = null!;
+        ref byte[] slot = ref WritablePositionRef((_head + _count - 1) & (_capacity - 1));
+        byte[] value = slot;
+        slot = null!;
         _count--;
         ShrinkIfSparse();
         return value;
@@ -101,11 +137,11 @@ internal sealed class RedisList
             PushTail(value);
             return;
         }
-        if (_count == _items.Length) Resize(_items.Length * 2);
+        if (_count == _capacity) Grow();
         if (index < _count / 2)
         {
             // Move the first `index` elements one step towards the head.
-            _head = (_head - 1) & (_items.Length - 1);
+            _head = (_head - 1) & (_capacity - 1);
             for (int i = 0; i < index; i++) this[i] = this[i + 1];
         }
         else
@@ -122,8 +158,8 @@ internal sealed class RedisList
         if (index < _count / 2)
         {
             for (int i = index; i > 0; i--) this[i] = this[i - 1];
-            _items[_head] = null!;
-            _head = (_head + 1) & (_items.Length - 1);
+            this[0] = null!;
+            _head = (_head + 1) & (_capacity - 1);
         }
         else
         {
@@ -173,7 +209,7 @@ internal sealed class RedisList
                 write--;
             }
             for (int i = 0; i <= write; i++) this[i] = null!;
-            _head = (_head + removed) & (_items.Length - 1);
+            _head = (_head + removed) & (_capacity - 1);
         }
         _count -= removed;
         ShrinkIfSparse();
@@ -185,7 +221,7 @@ internal sealed class RedisList
     {
         for (int i = 0; i < fromHead; i++) this[i] = null!;
         for (int i = _count - fromTail; i < _count; i++) this[i] = null!;
-        _head = (_head + fromHead) & (_items.Length - 1);
+        _head = (_head + fromHead) & (_capacity - 1);
         _count -= fromHead + fromTail;
         ShrinkIfSparse();
     }
@@ -193,31 +229,91 @@ internal sealed class RedisList
     /// <summary>An independent copy (COPY); elements are immutable once stored, so they are shared.</summary>
     public RedisList Clone()
     {
-        int capacity = MinCapacity;
-        while (capacity < _count) capacity *= 2;
-        var items = new byte[capacity][];
-        CopyTo(items);
-        return new RedisList(items, _count);
+        var copy = new RedisList(CapacityFor(_count));
+        CopyTo(copy);
+        return copy;
     }
 
-    private void CopyTo(byte[][] destination)
+    /// <summary>
+    /// For the loop, when the rewrite of <paramref name="snapshot"/> may still read this list
+    /// (<see cref="RewriteSnapshot.InstallCopy"/>): the list the loop goes on with, which shares every chunk with this
+    /// one and copies a chunk the first time it changes it while the rewrite runs. O(chunks): no pause proportional to
+    /// the list. This object, left to the rewriter, keeps the elements of the instant and may then only be read.
+    /// </summary>
+    public RedisList SplitForRewrite(RewriteSnapshot snapshot)
     {
-        int first = Math.Min(_count, _items.Length - _head);
-        Array.Copy(_items, _head, destination, 0, first);
-        if (first < _count) Array.Copy(_items, 0, destination, first, _count - first);
+        var loop = (RedisList)MemberwiseClone();
+        loop._chunks = loop._sharing.Split(_chunks, snapshot);
+        return loop;
+    }
+
+    private static int CapacityFor(int count) => Math.Max(MinCapacity, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count));
+
+    private static byte[][][] NewChunks(int capacity)
+    {
+        var chunks = new byte[Math.Max(capacity >> ChunkShift, 1)][][];
+        for (int c = 0; c < chunks.Length; c++) chunks[c] = new byte[Math.Min(capacity, ChunkSize)][];
+        return chunks;
+    }
+
+    /// <summary>Copies the elements, in order from the head, into the fresh, empty <paramref name="destination"/>.</summary>
+    private void CopyTo(RedisList destination)
+    {
+        for (int i = 0; i < _count; i++) destination.PositionRef(i) = this[i];
+        destination._count = _count;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ShrinkIfSparse()
     {
-        if (_items.Length > 64 && _count <= _items.Length / 4) Resize(_items.Length / 2);
+        if (_capacity > 64 && _count <= _capacity / 4) Relayout(_capacity / 2);
     }
 
-    private void Resize(int capacity)
+    /// <summary>
+    /// Doubles a full ring. A long list keeps every chunk and only moves the references of the chunks that hold the
+    /// wrapped tail (positions before the head) up by the old capacity; the one chunk holding both the head and the
+    /// wrapped tail is split in two new chunks. O(chunks + ChunkSize), where copying the ring would be O(n).
+    /// </summary>
+    private void Grow()
     {
-        var items = new byte[capacity][];
-        CopyTo(items);
-        _items = items;
+        int capacity = _capacity * 2;
+        if (capacity <= ChunkSize)
+        {
+            Relayout(capacity);
+            return;
+        }
+        int oldChunks = _chunks.Length, headChunk = _head >> ChunkShift, headOffset = _head & ChunkMask;
+        var chunks = new byte[oldChunks * 2][][];
+        bool[]? shared = _sharing.Moving(oldChunks * 2);
+        for (int c = 0; c < oldChunks; c++)
+        {
+            int to = c < headChunk ? c + oldChunks : c;
+            chunks[to] = _chunks[c];
+            if (shared is not null) shared[to] = _sharing.IsShared(c);
+        }
+        if (headOffset != 0)
+        {
+            byte[][] old = _chunks[headChunk], tail = new byte[ChunkSize][], head = new byte[ChunkSize][];
+            Array.Copy(old, 0, tail, 0, headOffset);
+            Array.Copy(old, headOffset, head, headOffset, ChunkSize - headOffset);
+            chunks[headChunk] = head;
+            chunks[headChunk + oldChunks] = tail;
+            if (shared is not null) shared[headChunk] = shared[headChunk + oldChunks] = false;
+        }
+        for (int c = 0; c < chunks.Length; c++) chunks[c] ??= new byte[ChunkSize][];
+        _chunks = chunks;
+        _sharing.Moved(shared);
+        _capacity = capacity;
+    }
+
+    /// <summary>Moves the elements into fresh chunks of <paramref name="capacity"/> positions, the head at 0.</summary>
+    private void Relayout(int capacity)
+    {
+        var fresh = new RedisList(capacity);
+        CopyTo(fresh);
+        _chunks = fresh._chunks;
+        _capacity = capacity;
         _head = 0;
+        _sharing.Forget();
     }
 }

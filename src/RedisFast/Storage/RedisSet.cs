@@ -131,6 +131,24 @@ internal sealed class RedisSet : IPositionedCollection
         return copy;
     }
 
+    /// <summary>
+    /// For the loop, when the rewrite of <paramref name="snapshot"/> may still read this set
+    /// (<see cref="RewriteSnapshot.InstallCopy"/>): the set the loop goes on with. An intset is copied (it is small:
+    /// set-max-intset-entries); a hashtable splits per segment (<see cref="SlotTable{TValue}.SplitForRewrite"/>), and
+    /// this object, left to the rewriter, may then only be walked (First, Next, MemberAt, Count).
+    /// </summary>
+    public RedisSet SplitForRewrite(RewriteSnapshot snapshot)
+    {
+        if (_table is null)
+        {
+            snapshot.AddCopiedBytes(_count * sizeof(long));
+            return DeepCopy();
+        }
+        var copy = (RedisSet)MemberwiseClone();
+        copy._table = _table.SplitForRewrite(snapshot);
+        return copy;
+    }
+
     private void ConvertToTable()
     {
         var table = new SlotTable<byte[]?>(_count);

@@ -3,8 +3,8 @@ namespace RedisFast.Storage;
 /// <summary>
 /// A sorted set value (Redis 7.0's t_zset.c). Two encodings, as Redis: "listpack", a pair of arrays sorted by
 /// (score, member bytes) for small sets (lookups are linear scans, as in a listpack, but over at most
-/// zset-max-listpack-entries elements), and "skiplist", a <see cref="ZSkipList"/> plus a member→score
-/// a <see cref="SlotTable{TValue}"/> (member → score) whose stable slots are the ZSCAN cursor, for large ones. A set converts to skiplist
+/// zset-max-listpack-entries elements), and "skiplist", a <see cref="ZSkipList"/> plus a member → score
+/// <see cref="SlotTable{TValue}"/> whose stable slots are the ZSCAN cursor, for large ones. A set converts to skiplist
 /// when it passes zset-max-listpack-entries entries or gets a member longer than zset-max-listpack-value bytes;
 /// it goes back only where Redis does (store commands, <see cref="ConvertToListpackIfNeeded"/>). Owned by the
 /// event loop.
@@ -304,14 +304,19 @@ internal sealed partial class RedisSortedSet
     public SlotTable<double>? MemberScores => _table;
 
     /// <summary>
-    /// For the loop, when an AOF rewrite may still read this set (<see cref="RewriteSnapshot.InstallCopy"/>): a set
-    /// that takes over this one's skiplist and gets its own copy of the member → score table, which is all a rewrite
-    /// reads of a skiplist set. This object, left to the rewriter, keeps the table of the instant while the loop
-    /// changes the new one, and copying the table costs 20-40x less than copying the skiplist (one node per member).
-    /// Afterwards only <see cref="MemberScores"/> of this object may be read: its skiplist (and so <see cref="Count"/>)
-    /// belongs to the new set. A listpack set is copied whole: it is small.
+    /// For the loop, when the rewrite of <paramref name="snapshot"/> may still read this set
+    /// (<see cref="RewriteSnapshot.InstallCopy"/>): a set that takes over this one's skiplist and splits off the member
+    /// → score table (<see cref="SlotTable{TValue}.SplitForRewrite"/>, per segment), which is all a rewrite reads of a
+    /// skiplist set. This object, left to the rewriter, keeps the table of the instant; afterwards only
+    /// <see cref="MemberScores"/> of it may be walked: its skiplist (and so <see cref="Count"/>) belongs to the new set.
+    /// A listpack set is copied whole: it is small (zset-max-listpack-entries).
     /// </summary>
-    public RedisSortedSet SplitForRewrite() => _zsl is null ? Clone() : new RedisSortedSet { _zsl = _zsl, _table = _table!.Clone() };
+    public RedisSortedSet SplitForRewrite(RewriteSnapshot snapshot)
+    {
+        if (_zsl is not null) return new RedisSortedSet { _zsl = _zsl, _table = _table!.SplitForRewrite(snapshot) };
+        snapshot.AddCopiedBytes(_lpCount * (IntPtr.Size + sizeof(double)));
+        return Clone();
+    }
 
     /// <summary>An independent copy (COPY); member arrays are immutable once stored, so they are shared.</summary>
     public RedisSortedSet Clone()

@@ -5,35 +5,57 @@ namespace RedisFast.Storage;
 /// <summary>
 /// The "hashtable" encoding of hashes (<c>SlotTable&lt;byte[]?&gt;</c>: field → value), sets (values unused) and
 /// the member index of skiplist sorted sets (<c>SlotTable&lt;double&gt;</c>: member → score): a chained table of
-/// byte-string keys with a value each over one entry array, searched by span with no allocation. Like
-/// <see cref="KeyTable"/>, an entry keeps its slot index for its whole life (growth keeps indices, freed slots are
-/// reused), so HSCAN/SSCAN/ZSCAN cursors are slot indices that return every element present for the whole scan
-/// exactly once, and a random element is a random occupied slot (O(1) expected, where Redis's
-/// dictGetFairRandomKey samples buckets). Owned by the event loop.
+/// byte-string keys with a value each, searched by span with no allocation. Like <see cref="KeyTable"/>, an entry
+/// keeps its slot index for its whole life (growth keeps indices, freed slots are reused), so HSCAN/SSCAN/ZSCAN
+/// cursors are slot indices that return every element present for the whole scan exactly once, and a random
+/// element is a random occupied slot (O(1) expected, where Redis's dictGetFairRandomKey samples buckets).
+/// <para>
+/// A slot's key and value live in segments of <see cref="SegmentSize"/> slots (one shorter segment while the table
+/// is small); its hash code and chain link live apart, in an array no snapshot ever shares. That is what lets an
+/// AOF rewrite take the table copy-on-write per segment (<see cref="SplitForRewrite"/>): the rewriter only walks keys
+/// and values, the loop copies a segment the first time it changes it, and growth only adds segments and rechains
+/// the links. Owned by the event loop.
+/// </para>
 /// </summary>
 internal sealed class SlotTable<TValue>
 {
+    /// <summary>
+    /// Slots per segment: a first write copies 16 KB (2-4 µs), and a 1M-element table splits for a rewrite by copying
+    /// a directory of 1,024 references.
+    /// </summary>
+    public const int SegmentSize = 1 << SegmentShift;
+
+    private const int SegmentShift = 10;
+    private const int SegmentMask = SegmentSize - 1;
     private const int StartOfFreeList = -3;
 
-    private int[] _buckets;   // 1-based slot index, 0 = empty bucket
-    private Entry[] _entries;
+    private int[] _buckets;    // 1-based slot index, 0 = empty bucket
+    private Link[] _links;     // per slot; its length is the capacity
+    private Item[][] _segments;
     private int _used;         // slots ever handed out (high-water mark)
     private int _freeList = -1;
     private int _freeCount;
+    private SharedSegments _sharing;
 
-    private struct Entry
+    private struct Item
     {
         public byte[]? Key;
         public TValue Value;
+    }
+
+    private struct Link
+    {
         public int HashCode;
-        public int Next;
+        public int Next;       // the chain for an occupied slot, the free list (encoded) for a free one
     }
 
     public SlotTable(int capacity = 8)
     {
         int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 8));
         _buckets = new int[size];
-        _entries = new Entry[size];
+        _links = new Link[size];
+        _segments = new Item[Math.Max(size >> SegmentShift, 1)][];
+        for (int s = 0; s < _segments.Length; s++) _segments[s] = new Item[Math.Min(size, SegmentSize)];
     }
 
     /// <summary>Number of elements.</summary>
@@ -43,13 +65,24 @@ internal sealed class SlotTable<TValue>
     public int SlotCount => _used;
 
     /// <summary>The key at slot <paramref name="index"/>, or null when the slot is free.</summary>
-    public byte[]? KeyAt(int index) => _entries[index].Key;
+    public byte[]? KeyAt(int index) => ItemAt(index).Key;
 
     /// <summary>The value at slot <paramref name="index"/> (a hash's value, a sorted set member's score; unused in sets).</summary>
-    public TValue ValueAt(int index) => _entries[index].Value;
+    public TValue ValueAt(int index) => ItemAt(index).Value;
 
     /// <summary>Replaces the value at an occupied slot.</summary>
-    public void SetValueAt(int index, TValue value) => _entries[index].Value = value;
+    public void SetValueAt(int index, TValue value) => WritableItemAt(index).Value = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Item ItemAt(int index) => ref _segments[index >> SegmentShift][index & SegmentMask];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Item WritableItemAt(int index)
+    {
+        int segment = index >> SegmentShift;
+        if (_sharing.IsShared(segment)) _sharing.Unshare(_segments, segment);
+        return ref _segments[segment][index & SegmentMask];
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> key) => KeyTable.Hash(key);
@@ -58,13 +91,13 @@ internal sealed class SlotTable<TValue>
     public int Find(ReadOnlySpan<byte> key)
     {
         int hash = Hash(key);
-        Entry[] entries = _entries;
+        Link[] links = _links;
         int i = _buckets[hash & (_buckets.Length - 1)] - 1;
-        while ((uint)i < (uint)entries.Length)
+        while ((uint)i < (uint)links.Length)
         {
-            ref Entry e = ref entries[i];
-            if (e.HashCode == hash && key.SequenceEqual(e.Key)) return i;
-            i = e.Next;
+            ref Link link = ref links[i];
+            if (link.HashCode == hash && key.SequenceEqual(ItemAt(i).Key)) return i;
+            i = link.Next;
         }
         return -1;
     }
@@ -73,7 +106,7 @@ internal sealed class SlotTable<TValue>
     public bool TryGetValue(ReadOnlySpan<byte> key, out TValue value)
     {
         int i = Find(key);
-        value = i >= 0 ? _entries[i].Value : default!;
+        value = i >= 0 ? ItemAt(i).Value : default!;
         return i >= 0;
     }
 
@@ -81,16 +114,17 @@ internal sealed class SlotTable<TValue>
     public int FindOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
         int hash = Hash(key);
+        Link[] links = _links;
         int i = _buckets[hash & (_buckets.Length - 1)] - 1;
-        while ((uint)i < (uint)_entries.Length)
+        while ((uint)i < (uint)links.Length)
         {
-            ref Entry e = ref _entries[i];
-            if (e.HashCode == hash && key.SequenceEqual(e.Key))
+            ref Link link = ref links[i];
+            if (link.HashCode == hash && key.SequenceEqual(ItemAt(i).Key))
             {
                 added = false;
                 return i;
             }
-            i = e.Next;
+            i = link.Next;
         }
         added = true;
         return Insert(key.ToArray(), default!, hash);
@@ -105,20 +139,21 @@ internal sealed class SlotTable<TValue>
         if (_freeCount > 0)
         {
             index = _freeList;
-            _freeList = StartOfFreeList - _entries[index].Next;
+            _freeList = StartOfFreeList - _links[index].Next;
             _freeCount--;
         }
         else
         {
-            if (_used == _entries.Length) Resize();
+            if (_used == _links.Length) Resize();
             index = _used++;
         }
+        ref Item item = ref WritableItemAt(index);
+        item.Key = key;
+        item.Value = value;
         ref int bucket = ref _buckets[hash & (_buckets.Length - 1)];
-        ref Entry e = ref _entries[index];
-        e.Key = key;
-        e.Value = value;
-        e.HashCode = hash;
-        e.Next = bucket - 1;
+        ref Link link = ref _links[index];
+        link.HashCode = hash;
+        link.Next = bucket - 1;
         bucket = index + 1;
         return index;
     }
@@ -141,7 +176,7 @@ internal sealed class SlotTable<TValue>
             value = default!;
             return false;
         }
-        value = _entries[index].Value;
+        value = ItemAt(index).Value;
         RemoveAt(index);
         return true;
     }
@@ -149,18 +184,19 @@ internal sealed class SlotTable<TValue>
     /// <summary>Removes the element at an occupied slot.</summary>
     public void RemoveAt(int index)
     {
-        ref Entry e = ref _entries[index];
-        ref int bucket = ref _buckets[e.HashCode & (_buckets.Length - 1)];
+        ref Link link = ref _links[index];
+        ref int bucket = ref _buckets[link.HashCode & (_buckets.Length - 1)];
         int i = bucket - 1, last = -1;
         while (i != index)
         {
             last = i;
-            i = _entries[i].Next;
+            i = _links[i].Next;
         }
-        if (last < 0) bucket = e.Next + 1;
-        else _entries[last].Next = e.Next;
-        e = default;
-        e.Next = StartOfFreeList - _freeList;
+        if (last < 0) bucket = link.Next + 1;
+        else _links[last].Next = link.Next;
+        WritableItemAt(index) = default;
+        link.HashCode = 0;
+        link.Next = StartOfFreeList - _freeList;
         _freeList = index;
         _freeCount++;
     }
@@ -170,7 +206,7 @@ internal sealed class SlotTable<TValue>
     {
         for (; index < _used; index++)
         {
-            if (_entries[index].Key is not null) return index;
+            if (ItemAt(index).Key is not null) return index;
         }
         return -1;
     }
@@ -185,14 +221,14 @@ internal sealed class SlotTable<TValue>
         for (int tries = 0; tries < 64; tries++)
         {
             int index = Random.Shared.Next(slots);
-            if (_entries[index].Key is not null) return index;
+            if (ItemAt(index).Key is not null) return index;
         }
         int start = Random.Shared.Next(slots);
         for (int n = 0; n < slots; n++)
         {
             int index = start + n;
             if (index >= slots) index -= slots;
-            if (_entries[index].Key is not null) return index;
+            if (ItemAt(index).Key is not null) return index;
         }
         throw new InvalidOperationException("SlotTable.Count is positive but no slot holds a key.");
     }
@@ -202,22 +238,59 @@ internal sealed class SlotTable<TValue>
     {
         var copy = (SlotTable<TValue>)MemberwiseClone();
         copy._buckets = (int[])_buckets.Clone();
-        copy._entries = (Entry[])_entries.Clone();
+        copy._links = (Link[])_links.Clone();
+        copy._segments = new Item[_segments.Length][];
+        for (int s = 0; s < _segments.Length; s++) copy._segments[s] = (Item[])_segments[s].Clone();
+        copy._sharing.Forget();
         return copy;
+    }
+
+    /// <summary>
+    /// For the loop, when the rewrite of <paramref name="snapshot"/> may still read this table: returns the table the
+    /// loop goes on with, which takes over the buckets and links and shares every segment with this one, copying a
+    /// segment the first time it changes it while the rewrite runs. O(segments): no pause proportional to the table.
+    /// This object keeps the keys and values of the instant; afterwards only <see cref="Count"/>,
+    /// <see cref="SlotCount"/>, <see cref="KeyAt"/>, <see cref="ValueAt"/> and <see cref="NextOccupied"/> may be used
+    /// on it (what the rewriter reads), and they are safe from the rewriter's thread.
+    /// </summary>
+    public SlotTable<TValue> SplitForRewrite(RewriteSnapshot snapshot)
+    {
+        var loop = (SlotTable<TValue>)MemberwiseClone();
+        loop._segments = loop._sharing.Split(_segments, snapshot);
+        // The loop changes these now: nothing may chain through them here any more.
+        _buckets = null!;
+        _links = null!;
+        return loop;
     }
 
     private void Resize()
     {
-        // Doubling keeps every slot's index: HSCAN/SSCAN/ZSCAN cursors stay valid across a resize.
-        int size = _entries.Length * 2;
-        Array.Resize(ref _entries, size);
+        // Doubling keeps every slot's index: HSCAN/SSCAN/ZSCAN cursors stay valid across a resize. It only runs when
+        // every slot is in use (the free list is tried first), so every slot up to _used is rechained. A segment is
+        // never written here: the first one, while shorter, grows into a new array that is the loop's own.
+        int size = _links.Length * 2;
+        Array.Resize(ref _links, size);
+        int segments = Math.Max(size >> SegmentShift, 1);
+        if (_segments[0].Length < SegmentSize)
+        {
+            Array.Resize(ref _segments[0], Math.Min(size, SegmentSize));
+            _sharing.Owned(0);
+        }
+        if (segments > _segments.Length)
+        {
+            int old = _segments.Length;
+            bool[]? shared = _sharing.Moving(segments);
+            for (int s = 0; s < old && shared is not null; s++) shared[s] = _sharing.IsShared(s);
+            _sharing.Moved(shared);
+            Array.Resize(ref _segments, segments);
+            for (int s = old; s < segments; s++) _segments[s] = new Item[SegmentSize];
+        }
         _buckets = new int[size];
         for (int i = 0; i < _used; i++)
         {
-            ref Entry e = ref _entries[i];
-            if (e.Key is null) continue;
-            ref int bucket = ref _buckets[e.HashCode & (size - 1)];
-            e.Next = bucket - 1;
+            ref Link link = ref _links[i];
+            ref int bucket = ref _buckets[link.HashCode & (size - 1)];
+            link.Next = bucket - 1;
             bucket = i + 1;
         }
     }

@@ -51,10 +51,23 @@ internal sealed class RewriteSnapshot
     public bool IsHandedOver(object? value) => _handedOver.Count != 0 && value is not null && _handedOver.Contains(value);
 
     /// <summary>
-    /// Loop only: puts a private copy of the slot's value in the slot, so the loop can change it while the rewriter
-    /// reads the original. Strings copy their bytes; collections use their COPY clones, except a skiplist sorted set,
-    /// which copies only the member table the rewriter reads (<see cref="RedisSortedSet.SplitForRewrite"/>). Integers
-    /// need nothing (the rewriter reads <see cref="KeyEntry.Number"/> from its own copy of the slot).
+    /// Loop only: whether the rewrite has ended (done, failed or cancelled): nobody reads the values of the instant any
+    /// more, so tables still sharing segments with it stop copying them.
+    /// </summary>
+    public bool Ended { get; private set; }
+
+    /// <summary>Loop only: the rewriter thread has stopped reading (<see cref="Ended"/>).</summary>
+    public void End() => Ended = true;
+
+    /// <summary>Loop only: counts bytes copied so the rewriter could keep the originals.</summary>
+    public void AddCopiedBytes(long bytes) => CowBytes += bytes;
+
+    /// <summary>
+    /// Loop only: puts a value the loop may change in the slot, while the rewriter reads the original. Strings copy
+    /// their bytes; collections split (their SplitForRewrite): a compact encoding, small by configuration, is copied,
+    /// and a list or hashtable shares its chunks or segments with the original and copies each one only when the loop
+    /// first changes it, so no pause grows with the collection. Integers need nothing
+    /// (the rewriter reads <see cref="KeyEntry.Number"/> from its own copy of the slot).
     /// </summary>
     public void InstallCopy(ref KeyEntry e)
     {
@@ -67,33 +80,19 @@ internal sealed class RewriteSnapshot
                 CowBytes += bytes.Length;
                 break;
             case ValueKind.List:
-                var list = (RedisList)e.Value!;
-                e.Value = list.Clone();
-                CowBytes += ApproximateBytes(list.Count);
+                e.Value = ((RedisList)e.Value!).SplitForRewrite(this);
                 break;
             case ValueKind.Set:
-                var set = (RedisSet)e.Value!;
-                e.Value = set.DeepCopy();
-                CowBytes += ApproximateBytes(set.Count);
+                e.Value = ((RedisSet)e.Value!).SplitForRewrite(this);
                 break;
             case ValueKind.Hash:
-                var hash = (RedisHash)e.Value!;
-                e.Value = hash.DeepCopy();
-                CowBytes += ApproximateBytes(hash.Count);
+                e.Value = ((RedisHash)e.Value!).SplitForRewrite(this);
                 break;
             case ValueKind.SortedSet:
-                var zset = (RedisSortedSet)e.Value!;
-                e.Value = zset.SplitForRewrite();
-                CowBytes += ApproximateBytes(zset.Count);
+                e.Value = ((RedisSortedSet)e.Value!).SplitForRewrite(this);
                 break;
         }
     }
-
-    /// <summary>
-    /// Collections copy their arrays of slots and references, not the element bytes (elements are immutable once
-    /// stored): about 16 bytes per element.
-    /// </summary>
-    private static long ApproximateBytes(long count) => count * 16;
 }
 
 /// <summary>

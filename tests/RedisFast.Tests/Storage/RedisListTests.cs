@@ -15,13 +15,10 @@ public sealed class RedisListTests
         return items;
     }
 
-    [Fact]
-    public void RandomOperationsAtBothEndsAndInTheMiddleMatchAListModel()
+    /// <summary>Applies <paramref name="steps"/> random operations to both, asserting their replies agree.</summary>
+    private static void Mutate(RedisList list, List<string> model, Random random, int steps)
     {
-        var random = new Random(7);
-        var list = new RedisList();
-        var model = new List<string>();
-        for (int step = 0; step < 20_000; step++)
+        for (int step = 0; step < steps; step++)
         {
             string value = "e" + random.Next(20);
             switch (random.Next(9))
@@ -69,7 +66,104 @@ public sealed class RedisListTests
             }
             Assert.Equal(model.Count, list.Count);
         }
+    }
+
+    private static RedisList Filled(int count, List<string> model)
+    {
+        var list = new RedisList();
+        for (int i = 0; i < count; i++)
+        {
+            // Both ends, so the head wraps around the ring and growth has to move the wrapped part.
+            if (i % 3 == 0)
+            {
+                list.PushHead(B("h" + i));
+                model.Insert(0, "h" + i);
+            }
+            else
+            {
+                list.PushTail(B("t" + i));
+                model.Add("t" + i);
+            }
+        }
+        return list;
+    }
+
+    [Fact]
+    public void RandomOperationsAtBothEndsAndInTheMiddleMatchAListModel()
+    {
+        var list = new RedisList();
+        var model = new List<string>();
+        Mutate(list, model, new Random(7), 20_000);
         Assert.Equal(model, Items(list));
+    }
+
+    [Fact]
+    public void ALongListWithAWrappedHeadGrowsAcrossChunksAndShrinksBackInOrder()
+    {
+        var model = new List<string>();
+        RedisList list = Filled(10 * RedisList.ChunkSize + 17, model);
+        Assert.Equal(model, Items(list));
+        Mutate(list, model, new Random(3), 5_000);
+        Assert.Equal(model, Items(list));
+        while (list.Count > 100)
+        {
+            Assert.Equal(model[^1], Encoding.ASCII.GetString(list.PopTail()));
+            model.RemoveAt(model.Count - 1);
+            Assert.Equal(model[0], Encoding.ASCII.GetString(list.PopHead()));
+            model.RemoveAt(0);
+        }
+        Assert.Equal(model, Items(list));
+    }
+
+    [Fact]
+    public void ASplitListKeepsTheInstantForTheRewriterWhileTheLoopsListChangesAndGrows()
+    {
+        foreach (int size in new[] { 3, 700, RedisList.ChunkSize, 5000 })
+        {
+            var model = new List<string>();
+            RedisList original = Filled(size, model);
+            List<string> instant = Items(original);
+            var snapshot = new RewriteSnapshot(new Keyspace(1), 0);
+
+            RedisList loop = original.SplitForRewrite(snapshot);
+            // Past twice the size from both ends: growth while most chunks are shared, the one at the head split.
+            for (int i = 0; i < 2 * size + 2 * RedisList.ChunkSize; i++)
+            {
+                loop.Push(B("g" + i), head: i % 2 == 0);
+                if (i % 2 == 0) model.Insert(0, "g" + i);
+                else model.Add("g" + i);
+            }
+            // Then every position changed: a chunk still shared must be copied first.
+            for (int i = 0; i < loop.Count; i++) loop[i] = B(model[i] = "s" + i);
+            Mutate(loop, model, new Random(size), 3_000);
+
+            Assert.Equal(instant, Items(original));
+            Assert.Equal(model, Items(loop));
+        }
+    }
+
+    [Fact]
+    public void ASplitCopiesOnlyTheChunksTheLoopChangesAndNothingAfterTheRewriteEnds()
+    {
+        var model = new List<string>();
+        RedisList original = Filled(100 * RedisList.ChunkSize, model);
+        var snapshot = new RewriteSnapshot(new Keyspace(1), 0);
+
+        RedisList loop = original.SplitForRewrite(snapshot);
+        long directory = snapshot.CowBytes;
+        Assert.InRange(directory, 1, 128 * 9);
+        loop.PopHead();
+        loop.PopHead();
+        loop[0] = B("x");
+        Assert.Equal(directory + RedisList.ChunkSize * IntPtr.Size, snapshot.CowBytes);
+
+        snapshot.End();
+        loop.PopTail();
+        loop[50_000] = B("y");
+        Assert.Equal(directory + RedisList.ChunkSize * IntPtr.Size, snapshot.CowBytes);
+        Assert.Equal("x", Encoding.ASCII.GetString(loop[0]));
+        Assert.Equal("y", Encoding.ASCII.GetString(loop[50_000]));
+        Assert.Equal(model[0], Encoding.ASCII.GetString(original[0]));
     }
 
     [Fact]
