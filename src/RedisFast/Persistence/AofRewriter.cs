@@ -76,12 +76,11 @@ internal static partial class AofRewriter
         if (!control.WaitAtStart()) return -1;
         foreach (TableSnapshot t in snapshot.Tables)
         {
-            KeyEntry[] entries = t.Entries;
             byte[] states = t.States;
             for (int i = 0; i < t.SlotCount; i++)
             {
                 // Copy first, then claim: a successful claim proves the loop had not started changing the slot.
-                KeyEntry copy = entries[i];
+                KeyEntry copy = t.EntryAt(i);
                 byte previous = Interlocked.CompareExchange(ref states[i], TableSnapshot.Reading, TableSnapshot.Pending);
                 if (previous != TableSnapshot.Pending)
                 {

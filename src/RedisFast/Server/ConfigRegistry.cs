@@ -88,7 +88,7 @@ public sealed partial class ConfigRegistry
         Bool("protected-mode", null, None, true, () => c.ProtectedMode, v => c.ProtectedMode = v);
         Bool("rdbcompression", null, None, true);
         Bool("rdb-del-sync-files", null, None, false);
-        Bool("activerehashing", null, None, true);
+        Bool("activerehashing", null, None, true, () => c.ActiveRehashing, v => c.ActiveRehashing = v);
         Bool("stop-writes-on-bgsave-error", null, None, true);
         Bool("set-proc-title", null, Immutable, true);
         Bool("dynamic-hz", null, None, true);

@@ -31,6 +31,7 @@ public sealed class RedisServer : IDisposable
         Loop = new EventLoop(config.LoopMode, static () => { });
         _cron = new CronWork(this);
         CronTasks.Add(new ActiveExpiry().Run);
+        CronTasks.Add(static s => { if (s.Config.ActiveRehashing) s.Keyspace.RehashSome(); });
         Blocking = new BlockingKeys(Keyspace, Loop);
         CronTasks.Add(Blocking.CheckTimeouts);
         StartedAt = DateTimeOffset.UtcNow;

@@ -40,6 +40,7 @@ public sealed class ServerConfig
     public bool ProtectedMode { get; set; } = true;
     public bool ActiveExpireEnabled { get; set; } = true;
     public int ActiveExpireEffort { get; set; } = 1;
+    public bool ActiveRehashing { get; set; } = true;
     public bool AppendOnly { get; set; }
     public string AppendFsync { get; set; } = "everysec";
 

@@ -4,25 +4,48 @@ namespace RedisFast.Storage;
 
 /// <summary>
 /// The hash table behind one database: keys are byte arrays looked up by span with no allocation. It is a
-/// chained table over one entry array, like <see cref="Dictionary{TKey,TValue}"/>, but its slots are reachable
-/// by index: a key keeps its slot for its whole life (resizing keeps indices), so a cursor that walks slots
-/// in order returns every key that exists for the whole scan exactly once. Keys with an expiry are also listed
-/// in a dense array for O(1) random sampling by the active expiry cycle. Owned by the event loop.
+/// chained table, like <see cref="Dictionary{TKey,TValue}"/>, but its slots are reachable by index: a key keeps
+/// its slot for its whole life (growth keeps indices), so a cursor that walks slots in order returns every key
+/// that exists for the whole scan exactly once. Keys with an expiry are also listed in a dense array for O(1)
+/// random sampling by the active expiry cycle. Owned by the event loop.
+/// <para>
+/// Nothing here takes time proportional to the table in one step, as Redis's incremental rehashing (dict.c): slots
+/// live in segments of <see cref="SegmentSize"/> (one shorter segment while the table is small), so growing adds a
+/// segment and never copies entries; and when the keys outnumber the buckets, a doubled bucket array is filled
+/// incrementally, a bucket's chain at a time on each lookup, insert and delete and for a millisecond per cron tick
+/// (activerehashing), while lookups consult whichever array holds the key's bucket.
+/// </para>
 /// <para>
 /// While an AOF rewrite reads a copy-on-write snapshot of the table on another thread (<see cref="Snapshot"/>
 /// set), every path that can change what the rewriter reads of a slot (Key, Kind, Value or the object it points
 /// to, Number, Length, ExpireAt) first hands the slot over (<see cref="TableSnapshot"/>): the indexer for write
 /// commands, and <see cref="RemoveAt"/>, <see cref="SetExpire"/> and slot reuse by an insert for everyone. Without
-/// a snapshot that costs one null check.
+/// a snapshot that costs one null check. Chains (<see cref="KeyEntry.Next"/>) change under the rewriter freely: it
+/// walks slots by index and never follows them.
 /// </para>
 /// </summary>
 internal sealed class KeyTable
 {
     public const long NoExpiry = -1;
-    private const int StartOfFreeList = -3;
 
-    private int[] _buckets;   // 1-based slot index, 0 = empty bucket
-    private KeyEntry[] _entries;
+    /// <summary>Slots per segment: 56 KB of entries, below the large object heap's 85,000 bytes.</summary>
+    public const int SegmentSize = 1 << SegmentShift;
+
+    /// <summary>log2 of <see cref="SegmentSize"/>.</summary>
+    public const int SegmentShift = 10;
+
+    private const int SegmentMask = SegmentSize - 1;
+    private const int StartOfFreeList = -3;
+    private const int MinCapacity = 16;
+
+    /// <summary>Buckets moved per lookup, insert or delete while rehashing (dict.c _dictRehashStep).</summary>
+    private const int RehashStepBuckets = 1;
+
+    private int[] _buckets;    // 1-based slot index, 0 = empty bucket
+    private int[]? _growing;   // while rehashing: the doubled buckets, which hold the chains of _buckets below _rehashed
+    private int _rehashed;     // 0 when not rehashing
+    private KeyEntry[][] _segments;  // the first _capacity / SegmentSize are in use (one shorter segment below that)
+    private int _capacity;
     private int _used;         // slots ever handed out (high-water mark)
     private int _freeList = -1;
     private int _freeCount;
@@ -30,11 +53,14 @@ internal sealed class KeyTable
     private int _volatileCount;
     private TableSnapshot? _snapshot;
 
-    public KeyTable(int capacity = 16)
+    public KeyTable(int capacity = MinCapacity)
     {
-        int size = RoundUpToPowerOf2(Math.Max(capacity, 16));
+        int size = RoundUpToPowerOf2(Math.Max(capacity, MinCapacity));
         _buckets = new int[size];
-        _entries = new KeyEntry[size];
+        int segments = Math.Max(size >> SegmentShift, 1);
+        _segments = new KeyEntry[segments][];
+        for (int i = 0; i < segments; i++) _segments[i] = new KeyEntry[Math.Min(size, SegmentSize)];
+        _capacity = size;
     }
 
     /// <summary>Number of keys, expired or not.</summary>
@@ -45,6 +71,9 @@ internal sealed class KeyTable
 
     /// <summary>Slots that a cursor can visit: indices are in [0, SlotCount).</summary>
     public int SlotCount => _used;
+
+    /// <summary>Whether a doubled bucket array is being filled (<see cref="Rehash"/>).</summary>
+    public bool IsRehashing => _growing is not null;
 
     /// <summary>
     /// The slot at <paramref name="index"/>; free when its <see cref="KeyEntry.Key"/> is null. Callers may change the
@@ -57,8 +86,9 @@ internal sealed class KeyTable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            if (_snapshot is not null) _snapshot.BeforeChange(ref _entries[index], index, removal: false, force: false);
-            return ref _entries[index];
+            ref KeyEntry e = ref EntryAt(index);
+            if (_snapshot is not null) _snapshot.BeforeChange(ref e, index, removal: false, force: false);
+            return ref e;
         }
     }
 
@@ -67,7 +97,24 @@ internal sealed class KeyTable
     /// snapshot reads): never copies anything for a running rewrite.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref KeyEntry Peek(int index) => ref _entries[index];
+    public ref KeyEntry Peek(int index) => ref EntryAt(index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref KeyEntry EntryAt(int index) => ref _segments[index >> SegmentShift][index & SegmentMask];
+
+    /// <summary>The chain head of <paramref name="hash"/>: in the doubled array once its old bucket has moved there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref int BucketOf(int hash)
+    {
+        int[] buckets = _buckets;
+        int b = hash & (buckets.Length - 1);
+        if (b < _rehashed)
+        {
+            int[] growing = _growing!;
+            return ref growing[hash & (growing.Length - 1)];
+        }
+        return ref buckets[b];
+    }
 
     /// <summary>
     /// The copy-on-write snapshot an AOF rewrite is reading, or null. Set by <see cref="BeginSnapshot"/>, cleared by
@@ -76,11 +123,12 @@ internal sealed class KeyTable
     public TableSnapshot? Snapshot => _snapshot;
 
     /// <summary>
-    /// Starts a snapshot of this table (on the loop, between two commands): O(1) plus one byte of state per slot.
+    /// Starts a snapshot of this table (on the loop, between two commands): a copy of the segment directory and one
+    /// byte of state per slot.
     /// </summary>
     public TableSnapshot BeginSnapshot(int dbId, RewriteSnapshot owner)
     {
-        _snapshot = new TableSnapshot(_entries, _used, dbId, owner);
+        _snapshot = new TableSnapshot((KeyEntry[][])_segments.Clone(), _used, dbId, owner);
         return _snapshot;
     }
 
@@ -104,12 +152,12 @@ internal sealed class KeyTable
     /// <summary>The slot index of <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
     {
+        if (_growing is not null) RehashStep(RehashStepBuckets);
         int hash = Hash(key);
-        int i = _buckets[hash & (_buckets.Length - 1)] - 1;
-        KeyEntry[] entries = _entries;
-        while ((uint)i < (uint)entries.Length)
+        int i = BucketOf(hash) - 1;
+        while (i >= 0)
         {
-            ref KeyEntry e = ref entries[i];
+            ref KeyEntry e = ref EntryAt(i);
             if (e.HashCode == hash && key.SequenceEqual(e.Key)) return i;
             i = e.Next;
         }
@@ -120,12 +168,15 @@ internal sealed class KeyTable
     public int FindOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
         int hash = Hash(key);
-        ref int bucket = ref _buckets[hash & (_buckets.Length - 1)];
-        int i = bucket - 1;
-        while ((uint)i < (uint)_entries.Length)
+        int i = BucketOf(hash) - 1;
+        while (i >= 0)
         {
-            ref KeyEntry e = ref _entries[i];
-            if (e.HashCode == hash && key.SequenceEqual(e.Key)) { added = false; return i; }
+            ref KeyEntry e = ref EntryAt(i);
+            if (e.HashCode == hash && key.SequenceEqual(e.Key))
+            {
+                added = false;
+                return i;
+            }
             i = e.Next;
         }
         added = true;
@@ -141,16 +192,18 @@ internal sealed class KeyTable
         if (_freeCount > 0)
         {
             index = _freeList;
-            _freeList = StartOfFreeList - _entries[index].Next;
+            _freeList = StartOfFreeList - EntryAt(index).Next;
             _freeCount--;
         }
         else
         {
-            if (_used == _entries.Length) Resize();
+            if (_used == _capacity) Grow();
             index = _used++;
         }
-        ref int bucket = ref _buckets[hash & (_buckets.Length - 1)];
-        ref KeyEntry e = ref _entries[index];
+        if (Count > (_growing ?? _buckets).Length) StartRehash();
+        else if (_growing is not null) RehashStep(RehashStepBuckets);
+        ref int bucket = ref BucketOf(hash);
+        ref KeyEntry e = ref EntryAt(index);
         // A slot free at the snapshot instant (or freed since) is taken: the rewriter must not read it any more.
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
         e.Key = key;
@@ -169,18 +222,19 @@ internal sealed class KeyTable
     /// <summary>Removes the key at slot <paramref name="index"/>.</summary>
     public void RemoveAt(int index)
     {
-        ref KeyEntry e = ref _entries[index];
+        if (_growing is not null) RehashStep(RehashStepBuckets);
+        ref KeyEntry e = ref EntryAt(index);
         // Expiry and deletes happen outside write commands too (lazy expiry in a read, the active cycle).
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
-        ref int bucket = ref _buckets[e.HashCode & (_buckets.Length - 1)];
+        ref int bucket = ref BucketOf(e.HashCode);
         int i = bucket - 1, last = -1;
         while (i != index)
         {
             last = i;
-            i = _entries[i].Next;
+            i = EntryAt(i).Next;
         }
         if (last < 0) bucket = e.Next + 1;
-        else _entries[last].Next = e.Next;
+        else EntryAt(last).Next = e.Next;
         if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
         e = default;
         e.Next = StartOfFreeList - _freeList;
@@ -191,7 +245,7 @@ internal sealed class KeyTable
     /// <summary>Sets or clears (<see cref="NoExpiry"/>) the expiry of slot <paramref name="index"/>.</summary>
     public void SetExpire(int index, long expireAt)
     {
-        ref KeyEntry e = ref _entries[index];
+        ref KeyEntry e = ref EntryAt(index);
         // Only ExpireAt changes: the snapshot keeps the original object (no copy) until a write needs one.
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
         e.ExpireAt = expireAt;
@@ -210,11 +264,13 @@ internal sealed class KeyTable
     /// <summary>Removes every key.</summary>
     public void Clear()
     {
-        // The old array and its objects are unreachable from now on, so a snapshot keeps reading them untouched.
+        // The old segments and their objects are unreachable from now on, so a snapshot keeps reading them untouched.
         _snapshot = null;
-        int size = 16;
-        _buckets = new int[size];
-        _entries = new KeyEntry[size];
+        _buckets = new int[MinCapacity];
+        _growing = null;
+        _rehashed = 0;
+        _segments = [new KeyEntry[MinCapacity]];
+        _capacity = MinCapacity;
         _used = 0;
         _freeList = -1;
         _freeCount = 0;
@@ -227,24 +283,84 @@ internal sealed class KeyTable
         int slot = e.VolatileSlot;
         int lastIndex = _volatile[--_volatileCount];
         _volatile[slot] = lastIndex;
-        _entries[lastIndex].VolatileSlot = slot;
+        EntryAt(lastIndex).VolatileSlot = slot;
         e.VolatileSlot = -1;
     }
 
-    private void Resize()
+    /// <summary>
+    /// Adds slots, keeping every index (SCAN cursors stay valid): a small table doubles its one segment (at most
+    /// 1,024 entries copied), a large one adds a segment, O(1) but for doubling the directory of segment references.
+    /// </summary>
+    private void Grow()
     {
-        // Doubling keeps every slot's index: SCAN cursors stay valid across a resize.
-        int size = _entries.Length * 2;
-        Array.Resize(ref _entries, size);
-        _buckets = new int[size];
-        for (int i = 0; i < _used; i++)
+        if (_capacity < SegmentSize)
         {
-            ref KeyEntry e = ref _entries[i];
-            if (e.Key is null) continue;
-            ref int bucket = ref _buckets[e.HashCode & (size - 1)];
-            e.Next = bucket - 1;
-            bucket = i + 1;
+            // A snapshot keeps the old segment, which is not written after this.
+            Array.Resize(ref _segments[0], _capacity * 2);
+            _capacity *= 2;
+            return;
         }
+        int segments = _capacity >> SegmentShift;
+        if (segments == _segments.Length) Array.Resize(ref _segments, segments * 2);
+        _segments[segments] = new KeyEntry[SegmentSize];
+        _capacity += SegmentSize;
+    }
+
+    /// <summary>More keys than buckets (dict.c's load factor 1): starts filling a doubled bucket array.</summary>
+    private void StartRehash()
+    {
+        // Inserts outran the steps (each one moves a bucket while the keys double, so it hardly happens): finish first.
+        while (_growing is not null) RehashStep(1 << 20);
+        _growing = new int[_buckets.Length * 2];
+        _rehashed = 0;
+    }
+
+    /// <summary>
+    /// dict.c dictRehash: moves the chains of up to <paramref name="buckets"/> buckets to the doubled array, giving
+    /// up after visiting ten times as many empty ones; swaps the arrays when the last has moved.
+    /// </summary>
+    private void RehashStep(int buckets)
+    {
+        int[] old = _buckets, growing = _growing!;
+        int emptyVisits = buckets * 10;
+        while (_rehashed < old.Length)
+        {
+            int i = old[_rehashed] - 1;
+            old[_rehashed++] = 0;
+            if (i < 0)
+            {
+                if (--emptyVisits <= 0) break;
+                continue;
+            }
+            while (i >= 0)
+            {
+                ref KeyEntry e = ref EntryAt(i);
+                int next = e.Next;
+                ref int bucket = ref growing[e.HashCode & (growing.Length - 1)];
+                e.Next = bucket - 1;
+                bucket = i + 1;
+                i = next;
+            }
+            if (--buckets <= 0) break;
+        }
+        if (_rehashed < old.Length) return;
+        _buckets = growing;
+        _growing = null;
+        _rehashed = 0;
+    }
+
+    /// <summary>
+    /// The cron's share of rehashing (server.c incrementallyRehash, activerehashing): moves buckets 100 at a time until
+    /// <paramref name="budgetTicks"/> of <see cref="System.Diagnostics.Stopwatch"/> time have passed or it is done.
+    /// </summary>
+    /// <returns>Whether there was rehashing to do.</returns>
+    public bool Rehash(long budgetTicks)
+    {
+        if (_growing is null) return false;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        do RehashStep(100);
+        while (_growing is not null && System.Diagnostics.Stopwatch.GetTimestamp() - start < budgetTicks);
+        return true;
     }
 
     private static int RoundUpToPowerOf2(int n) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)n);

@@ -5,6 +5,8 @@ namespace RedisFast.Storage;
 /// </summary>
 internal sealed class Keyspace
 {
+    private int _rehashDb;
+
     public Keyspace(int databases)
     {
         Databases = new Database[databases];
@@ -59,6 +61,20 @@ internal sealed class Keyspace
     {
         Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         NowSeconds = (uint)(Now / 1000);
+    }
+
+    /// <summary>
+    /// The cron's rehashing (server.c databasesCron with activerehashing): a millisecond of it on the first database,
+    /// from where the last call stopped, whose table is rehashing; the next tick goes on from there.
+    /// </summary>
+    public void RehashSome()
+    {
+        long budget = System.Diagnostics.Stopwatch.Frequency / 1000;
+        for (int n = 0; n < Databases.Length; n++)
+        {
+            if (Databases[_rehashDb].Table.Rehash(budget)) return;
+            _rehashDb = (_rehashDb + 1) % Databases.Length;
+        }
     }
 
     /// <summary>SWAPDB: exchanges the contents of two databases (clients keep their selected index).</summary>

@@ -4,7 +4,7 @@ namespace RedisFast.Storage;
 
 /// <summary>
 /// The copy-on-write snapshot one AOF rewrite reads (the fork of Redis's rewriteAppendOnlyFileBackground, without
-/// a fork): taken on the loop between two commands, it records per <see cref="KeyTable"/> the entries array and
+/// a fork): taken on the loop between two commands, it records per <see cref="KeyTable"/> the segments and
 /// slot count of that instant (<see cref="TableSnapshot"/>). The rewriter thread then walks those arrays while the
 /// loop keeps serving; a slot the loop is about to change is handed over first, so the rewriter always emits the
 /// value of the snapshot instant. Preserved slots go through <see cref="Preserved"/> (a lock-free queue).
@@ -102,7 +102,7 @@ internal sealed class RewriteSnapshot
 internal readonly record struct PreservedEntry(int DbId, KeyEntry Entry);
 
 /// <summary>
-/// Per <see cref="KeyTable"/> part of a <see cref="RewriteSnapshot"/>: the entries array and slot count of the
+/// Per <see cref="KeyTable"/> part of a <see cref="RewriteSnapshot"/>: the segment directory and slot count of the
 /// instant, the database index of the instant (SWAPDB swaps tables, so it lives with the table), and one state
 /// byte per slot, changed only with compare-and-swap by both threads:
 /// <list type="bullet">
@@ -123,17 +123,23 @@ internal sealed class TableSnapshot
     public const byte Preserved = 3;
     public const byte LoopOwned = 4;
 
-    public TableSnapshot(KeyEntry[] entries, int slotCount, int dbId, RewriteSnapshot owner)
+    public TableSnapshot(KeyEntry[][] segments, int slotCount, int dbId, RewriteSnapshot owner)
     {
-        Entries = entries;
+        _segments = segments;
         SlotCount = slotCount;
         DbId = dbId;
         Owner = owner;
         States = new byte[slotCount];
     }
 
-    /// <summary>The entries array of the instant: a resize copies into a new one, so this one is not written after it.</summary>
-    public KeyEntry[] Entries { get; }
+    private readonly KeyEntry[][] _segments;
+
+    /// <summary>
+    /// Slot <paramref name="index"/> (below <see cref="SlotCount"/>) as it is now, for the rewriter to copy and then
+    /// claim. The directory is the instant's copy: a segment the table replaced since (a small table's one segment
+    /// grows into a new array) is not written any more, and the others are the table's own.
+    /// </summary>
+    public ref KeyEntry EntryAt(int index) => ref _segments[index >> KeyTable.SegmentShift][index & (KeyTable.SegmentSize - 1)];
 
     public int SlotCount { get; }
 
