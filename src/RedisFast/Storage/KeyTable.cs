@@ -11,9 +11,7 @@ namespace RedisFast.Storage;
 /// <para>
 /// Nothing here takes time proportional to the table in one step, as Redis's incremental rehashing (dict.c): slots
 /// live in segments of <see cref="SegmentSize"/> (one shorter segment while the table is small), so growing adds a
-/// segment and never copies entries; and when the keys outnumber the buckets, a doubled bucket array is filled
-/// incrementally, a bucket's chain at a time on each lookup, insert and delete and for a millisecond per cron tick
-/// (activerehashing), while lookups consult whichever array holds the key's bucket.
+/// segment and never copies entries; and the buckets double incrementally (<see cref="IncrementalBuckets"/>).
 /// </para>
 /// <para>
 /// While an AOF rewrite reads a copy-on-write snapshot of the table on another thread (<see cref="Snapshot"/>
@@ -29,21 +27,13 @@ internal sealed class KeyTable
     public const long NoExpiry = -1;
 
     /// <summary>Slots per segment: 56 KB of entries, below the large object heap's 85,000 bytes.</summary>
-    public const int SegmentSize = 1 << SegmentShift;
+    public const int SegmentSize = Segments.Size;
 
-    /// <summary>log2 of <see cref="SegmentSize"/>.</summary>
-    public const int SegmentShift = 10;
-
-    private const int SegmentMask = SegmentSize - 1;
+    private const int SegmentShift = Segments.Shift;
     private const int StartOfFreeList = -3;
     private const int MinCapacity = 16;
 
-    /// <summary>Buckets moved per lookup, insert or delete while rehashing (dict.c _dictRehashStep).</summary>
-    private const int RehashStepBuckets = 1;
-
-    private int[] _buckets;    // 1-based slot index, 0 = empty bucket
-    private int[]? _growing;   // while rehashing: the doubled buckets, which hold the chains of _buckets below _rehashed
-    private int _rehashed;     // 0 when not rehashing
+    private IncrementalBuckets _buckets;
     private KeyEntry[][] _segments;  // the first _capacity / SegmentSize are in use (one shorter segment below that)
     private int _capacity;
     private int _used;         // slots ever handed out (high-water mark)
@@ -56,7 +46,7 @@ internal sealed class KeyTable
     public KeyTable(int capacity = MinCapacity)
     {
         int size = RoundUpToPowerOf2(Math.Max(capacity, MinCapacity));
-        _buckets = new int[size];
+        _buckets = new IncrementalBuckets(size);
         int segments = Math.Max(size >> SegmentShift, 1);
         _segments = new KeyEntry[segments][];
         for (int i = 0; i < segments; i++) _segments[i] = new KeyEntry[Math.Min(size, SegmentSize)];
@@ -73,7 +63,7 @@ internal sealed class KeyTable
     public int SlotCount => _used;
 
     /// <summary>Whether a doubled bucket array is being filled (<see cref="Rehash"/>).</summary>
-    public bool IsRehashing => _growing is not null;
+    public bool IsRehashing => _buckets.IsRehashing;
 
     /// <summary>
     /// The slot at <paramref name="index"/>; free when its <see cref="KeyEntry.Key"/> is null. Callers may change the
@@ -100,21 +90,9 @@ internal sealed class KeyTable
     public ref KeyEntry Peek(int index) => ref EntryAt(index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref KeyEntry EntryAt(int index) => ref _segments[index >> SegmentShift][index & SegmentMask];
+    private ref KeyEntry EntryAt(int index) => ref Segments.At(_segments, _capacity, index);
 
-    /// <summary>The chain head of <paramref name="hash"/>: in the doubled array once its old bucket has moved there.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref int BucketOf(int hash)
-    {
-        int[] buckets = _buckets;
-        int b = hash & (buckets.Length - 1);
-        if (b < _rehashed)
-        {
-            int[] growing = _growing!;
-            return ref growing[hash & (growing.Length - 1)];
-        }
-        return ref buckets[b];
-    }
+    private EntryLinks Links => new(_segments);
 
     /// <summary>
     /// The copy-on-write snapshot an AOF rewrite is reading, or null. Set by <see cref="BeginSnapshot"/>, cleared by
@@ -152,9 +130,9 @@ internal sealed class KeyTable
     /// <summary>The slot index of <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
     {
-        if (_growing is not null) RehashStep(RehashStepBuckets);
+        if (_buckets.IsRehashing) _buckets.Step(Links, IncrementalBuckets.StepBuckets);
         int hash = Hash(key);
-        int i = BucketOf(hash) - 1;
+        int i = _buckets.Head(hash) - 1;
         while (i >= 0)
         {
             ref KeyEntry e = ref EntryAt(i);
@@ -168,7 +146,7 @@ internal sealed class KeyTable
     public int FindOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
         int hash = Hash(key);
-        int i = BucketOf(hash) - 1;
+        int i = _buckets.Head(hash) - 1;
         while (i >= 0)
         {
             ref KeyEntry e = ref EntryAt(i);
@@ -200,9 +178,8 @@ internal sealed class KeyTable
             if (_used == _capacity) Grow();
             index = _used++;
         }
-        if (Count > (_growing ?? _buckets).Length) StartRehash();
-        else if (_growing is not null) RehashStep(RehashStepBuckets);
-        ref int bucket = ref BucketOf(hash);
+        _buckets.AfterInsert(Links, Count);
+        ref int bucket = ref _buckets.Head(hash);
         ref KeyEntry e = ref EntryAt(index);
         // A slot free at the snapshot instant (or freed since) is taken: the rewriter must not read it any more.
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
@@ -222,11 +199,11 @@ internal sealed class KeyTable
     /// <summary>Removes the key at slot <paramref name="index"/>.</summary>
     public void RemoveAt(int index)
     {
-        if (_growing is not null) RehashStep(RehashStepBuckets);
+        if (_buckets.IsRehashing) _buckets.Step(Links, IncrementalBuckets.StepBuckets);
         ref KeyEntry e = ref EntryAt(index);
         // Expiry and deletes happen outside write commands too (lazy expiry in a read, the active cycle).
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
-        ref int bucket = ref BucketOf(e.HashCode);
+        ref int bucket = ref _buckets.Head(e.HashCode);
         int i = bucket - 1, last = -1;
         while (i != index)
         {
@@ -266,9 +243,7 @@ internal sealed class KeyTable
     {
         // The old segments and their objects are unreachable from now on, so a snapshot keeps reading them untouched.
         _snapshot = null;
-        _buckets = new int[MinCapacity];
-        _growing = null;
-        _rehashed = 0;
+        _buckets = new IncrementalBuckets(MinCapacity);
         _segments = [new KeyEntry[MinCapacity]];
         _capacity = MinCapacity;
         _used = 0;
@@ -306,62 +281,17 @@ internal sealed class KeyTable
         _capacity += SegmentSize;
     }
 
-    /// <summary>More keys than buckets (dict.c's load factor 1): starts filling a doubled bucket array.</summary>
-    private void StartRehash()
-    {
-        // Inserts outran the steps (each one moves a bucket while the keys double, so it hardly happens): finish first.
-        while (_growing is not null) RehashStep(1 << 20);
-        _growing = new int[_buckets.Length * 2];
-        _rehashed = 0;
-    }
-
-    /// <summary>
-    /// dict.c dictRehash: moves the chains of up to <paramref name="buckets"/> buckets to the doubled array, giving
-    /// up after visiting ten times as many empty ones; swaps the arrays when the last has moved.
-    /// </summary>
-    private void RehashStep(int buckets)
-    {
-        int[] old = _buckets, growing = _growing!;
-        int emptyVisits = buckets * 10;
-        while (_rehashed < old.Length)
-        {
-            int i = old[_rehashed] - 1;
-            old[_rehashed++] = 0;
-            if (i < 0)
-            {
-                if (--emptyVisits <= 0) break;
-                continue;
-            }
-            while (i >= 0)
-            {
-                ref KeyEntry e = ref EntryAt(i);
-                int next = e.Next;
-                ref int bucket = ref growing[e.HashCode & (growing.Length - 1)];
-                e.Next = bucket - 1;
-                bucket = i + 1;
-                i = next;
-            }
-            if (--buckets <= 0) break;
-        }
-        if (_rehashed < old.Length) return;
-        _buckets = growing;
-        _growing = null;
-        _rehashed = 0;
-    }
-
-    /// <summary>
-    /// The cron's share of rehashing (server.c incrementallyRehash, activerehashing): moves buckets 100 at a time until
-    /// <paramref name="budgetTicks"/> of <see cref="System.Diagnostics.Stopwatch"/> time have passed or it is done.
-    /// </summary>
+    /// <summary>The cron's share of rehashing (activerehashing): see <see cref="IncrementalBuckets.RehashFor"/>.</summary>
     /// <returns>Whether there was rehashing to do.</returns>
-    public bool Rehash(long budgetTicks)
-    {
-        if (_growing is null) return false;
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        do RehashStep(100);
-        while (_growing is not null && System.Diagnostics.Stopwatch.GetTimestamp() - start < budgetTicks);
-        return true;
-    }
+    public bool Rehash(long budgetTicks) => _buckets.RehashFor(Links, budgetTicks);
 
     private static int RoundUpToPowerOf2(int n) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)n);
+
+    /// <summary>The chains as <see cref="IncrementalBuckets"/> moves them: <see cref="KeyEntry.Next"/> in the segments.</summary>
+    private readonly struct EntryLinks(KeyEntry[][] segments) : IChainLinks
+    {
+        public int HashCode(int slot) => Segments.At(segments, slot).HashCode;
+
+        public ref int Next(int slot) => ref Segments.At(segments, slot).Next;
+    }
 }

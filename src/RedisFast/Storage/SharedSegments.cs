@@ -13,18 +13,22 @@ internal struct SharedSegments
     private bool[]? _shared;   // per segment of the loop's directory
     private RewriteSnapshot? _snapshot;
 
-    /// <summary>Whether segment <paramref name="segment"/> must be copied before it changes.</summary>
+    /// <summary>
+    /// Whether segment <paramref name="segment"/> must be copied before it changes (segments added after the split
+    /// never are).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool IsShared(int segment) => _shared is not null && _shared[segment];
+    public readonly bool IsShared(int segment) => _shared is not null && (uint)segment < (uint)_shared.Length && _shared[segment];
 
     /// <summary>
     /// For a collection whose directory <paramref name="segments"/> the rewrite of <paramref name="snapshot"/> keeps
-    /// reading: returns the loop's own directory, every segment of it shared. O(segments).
+    /// reading: returns the loop's own directory, every segment of it shared (a directory's spare entries are null until
+    /// a segment is added, which is the loop's own). O(segments).
     /// </summary>
     public T[][] Split<T>(T[][] segments, RewriteSnapshot snapshot)
     {
         _shared = new bool[segments.Length];
-        Array.Fill(_shared, true);
+        for (int s = 0; s < segments.Length; s++) _shared[s] = segments[s] is not null;
         _snapshot = snapshot;
         snapshot.AddCopiedBytes(segments.Length * (IntPtr.Size + 1L));
         return (T[][])segments.Clone();

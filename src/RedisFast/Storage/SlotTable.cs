@@ -10,11 +10,11 @@ namespace RedisFast.Storage;
 /// cursors are slot indices that return every element present for the whole scan exactly once, and a random
 /// element is a random occupied slot (O(1) expected, where Redis's dictGetFairRandomKey samples buckets).
 /// <para>
-/// A slot's key and value live in segments of <see cref="SegmentSize"/> slots (one shorter segment while the table
-/// is small); its hash code and chain link live apart, in an array no snapshot ever shares. That is what lets an
-/// AOF rewrite take the table copy-on-write per segment (<see cref="SplitForRewrite"/>): the rewriter only walks keys
-/// and values, the loop copies a segment the first time it changes it, and growth only adds segments and rechains
-/// the links. Owned by the event loop.
+/// Slots live in segments of <see cref="SegmentSize"/> (one shorter segment while the table is small). That is what
+/// lets an AOF rewrite take the table copy-on-write per segment (<see cref="SplitForRewrite"/>): the rewriter only
+/// walks keys and values, and the loop copies a segment the first time it changes anything in it (a key, a value,
+/// a chain link). Growth adds a segment and the buckets double incrementally (<see cref="IncrementalBuckets"/>):
+/// nothing takes time proportional to the table in one step. Owned by the event loop.
 /// </para>
 /// </summary>
 internal sealed class SlotTable<TValue>
@@ -23,15 +23,14 @@ internal sealed class SlotTable<TValue>
     /// Slots per segment: a first write copies 16 KB (2-4 µs), and a 1M-element table splits for a rewrite by copying
     /// a directory of 1,024 references.
     /// </summary>
-    public const int SegmentSize = 1 << SegmentShift;
+    public const int SegmentSize = Segments.Size;
 
-    private const int SegmentShift = 10;
-    private const int SegmentMask = SegmentSize - 1;
+    private const int SegmentShift = Segments.Shift;
     private const int StartOfFreeList = -3;
 
-    private int[] _buckets;    // 1-based slot index, 0 = empty bucket
-    private Link[] _links;     // per slot; its length is the capacity
-    private Item[][] _segments;
+    private IncrementalBuckets _buckets;
+    private Item[][] _segments;  // the first _capacity / SegmentSize are in use (one shorter segment below that)
+    private int _capacity;
     private int _used;         // slots ever handed out (high-water mark)
     private int _freeList = -1;
     private int _freeCount;
@@ -41,10 +40,6 @@ internal sealed class SlotTable<TValue>
     {
         public byte[]? Key;
         public TValue Value;
-    }
-
-    private struct Link
-    {
         public int HashCode;
         public int Next;       // the chain for an occupied slot, the free list (encoded) for a free one
     }
@@ -52,10 +47,11 @@ internal sealed class SlotTable<TValue>
     public SlotTable(int capacity = 8)
     {
         int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 8));
-        _buckets = new int[size];
-        _links = new Link[size];
-        _segments = new Item[Math.Max(size >> SegmentShift, 1)][];
-        for (int s = 0; s < _segments.Length; s++) _segments[s] = new Item[Math.Min(size, SegmentSize)];
+        _buckets = new IncrementalBuckets(size);
+        int segments = Math.Max(size >> SegmentShift, 1);
+        _segments = new Item[segments][];
+        for (int s = 0; s < segments; s++) _segments[s] = new Item[Math.Min(size, SegmentSize)];
+        _capacity = size;
     }
 
     /// <summary>Number of elements.</summary>
@@ -63,6 +59,9 @@ internal sealed class SlotTable<TValue>
 
     /// <summary>Slots a cursor can visit: indices are in [0, SlotCount); a free slot has a null key.</summary>
     public int SlotCount => _used;
+
+    /// <summary>Whether the buckets are doubling (<see cref="IncrementalBuckets"/>).</summary>
+    public bool IsRehashing => _buckets.IsRehashing;
 
     /// <summary>The key at slot <paramref name="index"/>, or null when the slot is free.</summary>
     public byte[]? KeyAt(int index) => ItemAt(index).Key;
@@ -74,14 +73,16 @@ internal sealed class SlotTable<TValue>
     public void SetValueAt(int index, TValue value) => WritableItemAt(index).Value = value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Item ItemAt(int index) => ref _segments[index >> SegmentShift][index & SegmentMask];
+    private ref Item ItemAt(int index) => ref Segments.At(_segments, _capacity, index);
+
+    private ChainLinks Links => new(this);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref Item WritableItemAt(int index)
     {
         int segment = index >> SegmentShift;
         if (_sharing.IsShared(segment)) _sharing.Unshare(_segments, segment);
-        return ref _segments[segment][index & SegmentMask];
+        return ref ItemAt(index);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,14 +91,14 @@ internal sealed class SlotTable<TValue>
     /// <summary>The slot of <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
     {
+        if (_buckets.IsRehashing) _buckets.Step(Links, IncrementalBuckets.StepBuckets);
         int hash = Hash(key);
-        Link[] links = _links;
-        int i = _buckets[hash & (_buckets.Length - 1)] - 1;
-        while ((uint)i < (uint)links.Length)
+        int i = _buckets.Head(hash) - 1;
+        while (i >= 0)
         {
-            ref Link link = ref links[i];
-            if (link.HashCode == hash && key.SequenceEqual(ItemAt(i).Key)) return i;
-            i = link.Next;
+            ref Item item = ref ItemAt(i);
+            if (item.HashCode == hash && key.SequenceEqual(item.Key)) return i;
+            i = item.Next;
         }
         return -1;
     }
@@ -114,17 +115,16 @@ internal sealed class SlotTable<TValue>
     public int FindOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
         int hash = Hash(key);
-        Link[] links = _links;
-        int i = _buckets[hash & (_buckets.Length - 1)] - 1;
-        while ((uint)i < (uint)links.Length)
+        int i = _buckets.Head(hash) - 1;
+        while (i >= 0)
         {
-            ref Link link = ref links[i];
-            if (link.HashCode == hash && key.SequenceEqual(ItemAt(i).Key))
+            ref Item item = ref ItemAt(i);
+            if (item.HashCode == hash && key.SequenceEqual(item.Key))
             {
                 added = false;
                 return i;
             }
-            i = link.Next;
+            i = item.Next;
         }
         added = true;
         return Insert(key.ToArray(), default!, hash);
@@ -139,21 +139,21 @@ internal sealed class SlotTable<TValue>
         if (_freeCount > 0)
         {
             index = _freeList;
-            _freeList = StartOfFreeList - _links[index].Next;
+            _freeList = StartOfFreeList - ItemAt(index).Next;
             _freeCount--;
         }
         else
         {
-            if (_used == _links.Length) Resize();
+            if (_used == _capacity) Grow();
             index = _used++;
         }
+        _buckets.AfterInsert(Links, Count);
         ref Item item = ref WritableItemAt(index);
         item.Key = key;
         item.Value = value;
-        ref int bucket = ref _buckets[hash & (_buckets.Length - 1)];
-        ref Link link = ref _links[index];
-        link.HashCode = hash;
-        link.Next = bucket - 1;
+        ref int bucket = ref _buckets.Head(hash);
+        item.HashCode = hash;
+        item.Next = bucket - 1;
         bucket = index + 1;
         return index;
     }
@@ -184,19 +184,19 @@ internal sealed class SlotTable<TValue>
     /// <summary>Removes the element at an occupied slot.</summary>
     public void RemoveAt(int index)
     {
-        ref Link link = ref _links[index];
-        ref int bucket = ref _buckets[link.HashCode & (_buckets.Length - 1)];
+        if (_buckets.IsRehashing) _buckets.Step(Links, IncrementalBuckets.StepBuckets);
+        ref Item item = ref WritableItemAt(index);
+        ref int bucket = ref _buckets.Head(item.HashCode);
         int i = bucket - 1, last = -1;
         while (i != index)
         {
             last = i;
-            i = _links[i].Next;
+            i = ItemAt(i).Next;
         }
-        if (last < 0) bucket = link.Next + 1;
-        else _links[last].Next = link.Next;
-        WritableItemAt(index) = default;
-        link.HashCode = 0;
-        link.Next = StartOfFreeList - _freeList;
+        if (last < 0) bucket = item.Next + 1;
+        else WritableItemAt(last).Next = item.Next;
+        item = default;
+        item.Next = StartOfFreeList - _freeList;
         _freeList = index;
         _freeCount++;
     }
@@ -237,18 +237,17 @@ internal sealed class SlotTable<TValue>
     public SlotTable<TValue> Clone()
     {
         var copy = (SlotTable<TValue>)MemberwiseClone();
-        copy._buckets = (int[])_buckets.Clone();
-        copy._links = (Link[])_links.Clone();
+        copy._buckets = _buckets.Clone();
         copy._segments = new Item[_segments.Length][];
-        for (int s = 0; s < _segments.Length; s++) copy._segments[s] = (Item[])_segments[s].Clone();
+        for (int s = 0; s < _segments.Length && _segments[s] is not null; s++) copy._segments[s] = (Item[])_segments[s].Clone();
         copy._sharing.Forget();
         return copy;
     }
 
     /// <summary>
     /// For the loop, when the rewrite of <paramref name="snapshot"/> may still read this table: returns the table the
-    /// loop goes on with, which takes over the buckets and links and shares every segment with this one, copying a
-    /// segment the first time it changes it while the rewrite runs. O(segments): no pause proportional to the table.
+    /// loop goes on with, which takes over the buckets and shares every segment with this one, copying a segment the
+    /// first time it changes it while the rewrite runs. O(segments): no pause proportional to the table.
     /// This object keeps the keys and values of the instant; afterwards only <see cref="Count"/>,
     /// <see cref="SlotCount"/>, <see cref="KeyAt"/>, <see cref="ValueAt"/> and <see cref="NextOccupied"/> may be used
     /// on it (what the rewriter reads), and they are safe from the rewriter's thread.
@@ -258,40 +257,34 @@ internal sealed class SlotTable<TValue>
         var loop = (SlotTable<TValue>)MemberwiseClone();
         loop._segments = loop._sharing.Split(_segments, snapshot);
         // The loop changes these now: nothing may chain through them here any more.
-        _buckets = null!;
-        _links = null!;
+        _buckets = default;
         return loop;
     }
 
-    private void Resize()
+    /// <summary>
+    /// Adds slots, keeping every index (HSCAN/SSCAN/ZSCAN cursors stay valid): a small table doubles its one segment
+    /// (into new arrays, which are the loop's own), a large one adds a segment (new, so never shared).
+    /// </summary>
+    private void Grow()
     {
-        // Doubling keeps every slot's index: HSCAN/SSCAN/ZSCAN cursors stay valid across a resize. It only runs when
-        // every slot is in use (the free list is tried first), so every slot up to _used is rechained. A segment is
-        // never written here: the first one, while shorter, grows into a new array that is the loop's own.
-        int size = _links.Length * 2;
-        Array.Resize(ref _links, size);
-        int segments = Math.Max(size >> SegmentShift, 1);
-        if (_segments[0].Length < SegmentSize)
+        if (_capacity < SegmentSize)
         {
-            Array.Resize(ref _segments[0], Math.Min(size, SegmentSize));
+            Array.Resize(ref _segments[0], _capacity * 2);
+            _capacity *= 2;
             _sharing.Owned(0);
+            return;
         }
-        if (segments > _segments.Length)
-        {
-            int old = _segments.Length;
-            bool[]? shared = _sharing.Moving(segments);
-            for (int s = 0; s < old && shared is not null; s++) shared[s] = _sharing.IsShared(s);
-            _sharing.Moved(shared);
-            Array.Resize(ref _segments, segments);
-            for (int s = old; s < segments; s++) _segments[s] = new Item[SegmentSize];
-        }
-        _buckets = new int[size];
-        for (int i = 0; i < _used; i++)
-        {
-            ref Link link = ref _links[i];
-            ref int bucket = ref _buckets[link.HashCode & (size - 1)];
-            link.Next = bucket - 1;
-            bucket = i + 1;
-        }
+        int segments = _capacity >> SegmentShift;
+        if (segments == _segments.Length) Array.Resize(ref _segments, segments * 2);
+        _segments[segments] = new Item[SegmentSize];
+        _capacity += SegmentSize;
+    }
+
+    /// <summary>The chains as <see cref="IncrementalBuckets"/> moves them: a moved link is a change, copied first.</summary>
+    private readonly struct ChainLinks(SlotTable<TValue> table) : IChainLinks
+    {
+        public int HashCode(int slot) => table.ItemAt(slot).HashCode;
+
+        public ref int Next(int slot) => ref table.WritableItemAt(slot).Next;
     }
 }

@@ -139,7 +139,7 @@ internal sealed class TableSnapshot
     /// claim. The directory is the instant's copy: a segment the table replaced since (a small table's one segment
     /// grows into a new array) is not written any more, and the others are the table's own.
     /// </summary>
-    public ref KeyEntry EntryAt(int index) => ref _segments[index >> KeyTable.SegmentShift][index & (KeyTable.SegmentSize - 1)];
+    public ref KeyEntry EntryAt(int index) => ref _segments[index >> Segments.Shift][index & (Segments.Size - 1)];
 
     public int SlotCount { get; }
 
