@@ -60,8 +60,21 @@ internal sealed class RedisList
     private ref byte[] WritablePositionRef(int position)
     {
         int chunk = position >> ChunkShift;
+        byte[][] positions = Segments.Segment(_chunks, chunk);
+        if (positions is null || _sharing.IsShared(chunk)) positions = PrepareChunk(chunk);
+        return ref Segments.In(positions, position);
+    }
+
+    /// <summary>
+    /// Before a write to a chunk not yet allocated (a long list's chunks come when first written, so growing never
+    /// allocates the whole new half) or still shared with a rewrite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private byte[][] PrepareChunk(int chunk)
+    {
         if (_sharing.IsShared(chunk)) _sharing.Unshare(_chunks, chunk);
-        return ref PositionRef(position);
+        else _chunks[chunk] = new byte[ChunkSize][];
+        return _chunks[chunk];
     }
 
     /// <summary>LPUSH: adds at the head.</summary>
@@ -239,17 +252,14 @@ internal sealed class RedisList
 
     private static int CapacityFor(int count) => Math.Max(MinCapacity, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count));
 
-    private static byte[][][] NewChunks(int capacity)
-    {
-        var chunks = new byte[Math.Max(capacity >> ChunkShift, 1)][][];
-        for (int c = 0; c < chunks.Length; c++) chunks[c] = new byte[Math.Min(capacity, ChunkSize)][];
-        return chunks;
-    }
+    /// <summary>A directory for <paramref name="capacity"/> positions: a small list's one chunk, or chunks to come.</summary>
+    private static byte[][][] NewChunks(int capacity) =>
+        capacity <= ChunkSize ? [new byte[capacity][]] : new byte[capacity >> ChunkShift][][];
 
     /// <summary>Copies the elements, in order from the head, into the fresh, empty <paramref name="destination"/>.</summary>
     private void CopyTo(RedisList destination)
     {
-        for (int i = 0; i < _count; i++) destination.PositionRef(i) = this[i];
+        for (int i = 0; i < _count; i++) destination.WritablePositionRef(i) = this[i];
         destination._count = _count;
     }
 
@@ -290,7 +300,6 @@ internal sealed class RedisList
             chunks[headChunk + oldChunks] = tail;
             if (shared is not null) shared[headChunk] = shared[headChunk + oldChunks] = false;
         }
-        for (int c = 0; c < chunks.Length; c++) chunks[c] ??= new byte[ChunkSize][];
         _chunks = chunks;
         _sharing.Moved(shared);
         _capacity = capacity;
