@@ -22,11 +22,11 @@
 #                       at -c 50 -P 16; 0 skips it                                           [WARMUP=200000]
 #   --no-build          use the existing Release build                                       [NO_BUILD=1]
 #   --out DIR           where the raw per-round CSV and the table go                         [OUT=bench-results]
-#   --rewrite-keys N    rewrite mode instead of the side-by-side rounds: RedisFast only, with
+#   --rewrite-keys N    rewrite mode instead of the side-by-side rounds: both servers with
 #                       --appendonly yes and N keys (key:%012d, as redis-benchmark -r names them);
-#                       per round, GET -c 50 -P 1 -r N without a rewrite, then during a
-#                       BGREWRITEAOF; prints p99 of both, their ratio, and the loop's pause to
-#                       take the snapshot (from the verbose log)                              [REWRITE_KEYS=0]
+#                       per round and server, GET -c 50 -P 1 -r N without a rewrite, then during
+#                       a BGREWRITEAOF; prints p99 of both, their ratio per server, and
+#                       RedisFast's loop pause to take the snapshot (from its verbose log)    [REWRITE_KEYS=0]
 # Runtime settings reach the host through the environment, e.g.
 #   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 ./run-bench.sh
 set -euo pipefail
@@ -119,6 +119,7 @@ read -ra redis_args <<< "$REDIS_ARGS"
 read -ra bench_args <<< "$BENCH_ARGS"
 if ((REWRITE_KEYS > 0)); then
   fast_args+=(--appendonly yes --appendfsync everysec --loglevel verbose)
+  redis_args+=(--appendonly yes --appendfsync everysec)
 fi
 
 echo "== RedisFast on 127.0.0.1:$FAST_PORT, redis-server on 127.0.0.1:$REDIS_PORT" >&2
@@ -196,9 +197,10 @@ if ((WARMUP > 0)); then
 fi
 
 if ((REWRITE_KEYS > 0)); then
-  # Rewrite mode: GET latency on RedisFast while a background AOF rewrite of REWRITE_KEYS keys runs.
-  echo "== populating $REWRITE_KEYS keys" >&2
-  python3 - "$REWRITE_KEYS" <<'PY' | redis-cli -h 127.0.0.1 -p "$FAST_PORT" --pipe >&2
+  # Rewrite mode: GET latency while a background AOF rewrite of REWRITE_KEYS keys runs, on both servers (redis-server
+  # forks for it: its own ratio is the reference on this machine).
+  populate() { # port
+    python3 - "$REWRITE_KEYS" <<'PY' | redis-cli -h 127.0.0.1 -p "$1" --pipe >&2
 import sys
 n = int(sys.argv[1]); out = sys.stdout.buffer
 for start in range(0, n, 1000):
@@ -209,33 +211,46 @@ for start in range(0, n, 1000):
         parts.append(b"$%d\r\n%s\r\n$3\r\nxxx\r\n" % (len(k), k))
     out.write(b"".join(parts))
 PY
-  redis-cli -h 127.0.0.1 -p "$FAST_PORT" BGREWRITEAOF > /dev/null   # the first rewrite warms its code up
-  wait_rewrite() { while redis-cli -h 127.0.0.1 -p "$FAST_PORT" INFO persistence | grep -q 'aof_rewrite_in_progress:1'; do sleep 0.05; done; }
-  wait_rewrite
-  echo "round,mode,rps,p50_ms,p99_ms,rewrite_still_running" > "$RAW"
+  }
+  wait_rewrite() { # port
+    while redis-cli -h 127.0.0.1 -p "$1" INFO persistence | grep -q 'aof_rewrite_in_progress:1'; do sleep 0.05; done
+  }
+  for port in "$FAST_PORT" "$REDIS_PORT"; do
+    echo "== populating $REWRITE_KEYS keys on port $port" >&2
+    populate "$port"
+    redis-cli -h 127.0.0.1 -p "$port" BGREWRITEAOF > /dev/null   # the first rewrite warms its code up
+    wait_rewrite "$port"
+  done
+  echo "round,server,mode,rps,p50_ms,p99_ms,rewrite_still_running" > "$RAW"
   n=$((REQUESTS / 2))
   for ((round = 1; round <= ROUNDS; round++)); do
-    for mode in idle rewrite; do
-      [[ $mode == rewrite ]] && redis-cli -h 127.0.0.1 -p "$FAST_PORT" BGREWRITEAOF > /dev/null
-      line="$(bench redisfast "$FAST_PORT" -t get -n "$n" -c 50 -P 1 -r "$REWRITE_KEYS" | tail -n 1)"
-      running="$(redis-cli -h 127.0.0.1 -p "$FAST_PORT" INFO persistence | sed -n 's/^aof_rewrite_in_progress:\([01]\).*/\1/p')"
-      IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "${line//\"/}"
-      echo "$round,$mode,$rps,$p50,$p99,$running" >> "$RAW"
-      printf '   round %d GET during %-8s %12s rps  p50 %s  p99 %s  (rewrite running at the end: %s)\n' "$round" "$mode" "$rps" "$p50" "$p99" "$running" >&2
-      wait_rewrite
+    for server in redisfast redis; do
+      port=$FAST_PORT
+      [[ $server == redis ]] && port=$REDIS_PORT
+      for mode in idle rewrite; do
+        [[ $mode == rewrite ]] && redis-cli -h 127.0.0.1 -p "$port" BGREWRITEAOF > /dev/null
+        line="$(bench "$server" "$port" -t get -n "$n" -c 50 -P 1 -r "$REWRITE_KEYS" | tail -n 1)"
+        running="$(redis-cli -h 127.0.0.1 -p "$port" INFO persistence | sed -n 's/^aof_rewrite_in_progress:\([01]\).*/\1/p')"
+        IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "${line//\"/}"
+        echo "$round,$server,$mode,$rps,$p50,$p99,$running" >> "$RAW"
+        printf '   round %d %-9s GET during %-8s %12s rps  p50 %s  p99 %s  (rewrite running at the end: %s)\n' "$round" "$server" "$mode" "$rps" "$p50" "$p99" "$running" >&2
+        wait_rewrite "$port"
+      done
     done
   done
   echo
-  echo "RedisFast GET -c 50 -P 1 -r $REWRITE_KEYS ($n requests) without / during a BGREWRITEAOF of $REWRITE_KEYS keys, $ROUNDS round(s), $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "GET -c 50 -P 1 -r $REWRITE_KEYS ($n requests) without / during a BGREWRITEAOF of $REWRITE_KEYS keys, $ROUNDS round(s), $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 - "$RAW" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-def med(mode, f): return statistics.median(float(r[f]) for r in rows if r["mode"] == mode)
-print("| GET | rps | p50 ms | p99 ms |")
-print("|---|---:|---:|---:|")
-for m in ("idle", "rewrite"):
-    print(f"| {m} | {med(m, 'rps'):,.0f} | {med(m, 'p50_ms'):.3f} | {med(m, 'p99_ms'):.3f} |")
-print(f"p99 during rewrite / p99 idle: {med('rewrite', 'p99_ms') / med('idle', 'p99_ms'):.2f}")
+def med(server, mode, f): return statistics.median(float(r[f]) for r in rows if r["server"] == server and r["mode"] == mode)
+print("| server | GET | rps | p50 ms | p99 ms |")
+print("|---|---|---:|---:|---:|")
+for server in ("redisfast", "redis"):
+    for m in ("idle", "rewrite"):
+        print(f"| {server} | {m} | {med(server, m, 'rps'):,.0f} | {med(server, m, 'p50_ms'):.3f} | {med(server, m, 'p99_ms'):.3f} |")
+for server in ("redisfast", "redis"):
+    print(f"{server}: p99 during rewrite / p99 idle: {med(server, 'rewrite', 'p99_ms') / med(server, 'idle', 'p99_ms'):.2f}")
 PY
   echo "loop pause to take each snapshot (verbose log):"
   grep -o 'AOF rewrite snapshot of .*' "$WORK/redisfast.log" | sed 's/^/  /'
