@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The longest round trip of a write that makes a collection grow: SET of new keys (the keyspace), HSET of new fields
 (one hash) or LPUSH (one list), 20 of them one by one around COUNT elements, after filling to COUNT - 10 with
-pipelined writes.
+pipelined writes. Or, with `drain`, of an RPOP that shrinks a list: RPUSH COUNT elements, RPOP down to a quarter
+of them + 10, then 20 single RPOPs.
 
-Usage: perf/growth-pause.py PORT keys|fields|list COUNT
+Usage: perf/growth-pause.py PORT keys|fields|list|drain COUNT
   COUNT  a power of two shows a doubling (1048576: the keyspace's and a hashtable's buckets, a list's ring at 2^20)
 Works against RedisFast or redis-server on 127.0.0.1:PORT (to compare). FLUSHALLs it.
 """
@@ -33,7 +34,31 @@ def write(i):
     return command(b"LPUSH", b"l", b"e%d" % i)
 
 
+def pipeline(commands):
+    conn.sendall(b"".join(commands))
+    for _ in commands:
+        line = replies.readline()
+        if line[:1] == b"$" and int(line[1:]) >= 0:
+            replies.readline()
+
+
 call(b"FLUSHALL")
+if what == "drain":
+    for start in range(0, count, 10000):
+        pipeline([command(b"RPUSH", b"l", b"e%d" % i) for i in range(start, min(count, start + 10000))])
+    left, target = count, count // 4 + 10
+    while left > target:
+        n = min(10000, left - target)
+        pipeline([command(b"RPOP", b"l")] * n)
+        left -= n
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        pipeline([command(b"RPOP", b"l")])
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print("drain %d: 20 RPOPs around a quarter, max %.1f ms, median %.2f ms" % (count, times[-1], times[10]))
+    sys.exit(0)
 for start in range(0, count - 10, 10000):
     n = min(10000, count - 10 - start)
     conn.sendall(b"".join(write(i) for i in range(start, start + n)))

@@ -5,13 +5,14 @@ namespace RedisFast.Storage;
 /// <summary>
 /// A list value (Redis's quicklist, t_list.c): a deque of byte-string elements held in a ring whose capacity is a
 /// power of two. Push and pop at both ends are O(1) amortized, indexing is O(1) (LINDEX, LSET, LRANGE slices), and
-/// insertion or removal in the middle (LINSERT, LREM) moves the shorter side, O(n) as in Redis. The ring halves when
-/// a list shrinks to a quarter of it, so a drained list gives its memory back. Redis 7.0 reports every list as
-/// "quicklist" (a quicklist of listpack nodes), whatever its size.
+/// insertion or removal in the middle (LINSERT, LREM) moves the shorter side, O(n) as in Redis. Redis 7.0 reports
+/// every list as "quicklist" (a quicklist of listpack nodes), whatever its size.
 /// <para>
 /// The ring's positions live in chunks of <see cref="ChunkSize"/> (one shorter chunk while the list is small), as
-/// a quicklist lives in nodes: an AOF rewrite takes the list copy-on-write per chunk (<see cref="SplitForRewrite"/>),
-/// and growing a long list moves chunk references instead of elements. Owned by the event loop.
+/// a quicklist lives in nodes: an AOF rewrite takes the list copy-on-write per chunk (<see cref="SplitForRewrite"/>);
+/// growing a long list moves chunk references instead of elements, and its chunks are allocated when first written
+/// and freed when emptied, so a drained list gives its memory back without copying (a small one halves its ring).
+/// Owned by the event loop.
 /// </para>
 /// </summary>
 internal sealed class RedisList
@@ -43,6 +44,17 @@ internal sealed class RedisList
     }
 
     public int Count => _count;
+
+    /// <summary>Chunks holding memory now (a small list's one chunk included): what a drained list gives back.</summary>
+    internal int AllocatedChunks
+    {
+        get
+        {
+            int n = 0;
+            foreach (byte[][] chunk in _chunks) n += chunk is null ? 0 : 1;
+            return n;
+        }
+    }
 
     /// <summary>The element at <paramref name="index"/> (0 is the head; the caller checks the range).</summary>
     public byte[] this[int index]
@@ -107,20 +119,24 @@ internal sealed class RedisList
         ref byte[] slot = ref WritablePositionRef(_head);
         byte[] value = slot;
         slot = null!;
+        int vacated = _head;
         _head = (_head + 1) & (_capacity - 1);
         _count--;
-        ShrinkIfSparse();
+        if (_capacity <= ChunkSize) ShrinkIfSparse();
+        else if ((_head & ChunkMask) == 0) ReleaseIfDead(vacated >> ChunkShift);
         return value;
     }
 
     /// <summary>Removes and returns the tail element (the list must not be empty).</summary>
     public byte[] PopTail()
     {
-        ref byte[] slot = ref WritablePositionRef((_head + _count - 1) & (_capacity - 1));
+        int vacated = (_head + _count - 1) & (_capacity - 1);
+        ref byte[] slot = ref WritablePositionRef(vacated);
         byte[] value = slot;
         slot = null!;
         _count--;
-        ShrinkIfSparse();
+        if (_capacity <= ChunkSize) ShrinkIfSparse();
+        else if ((vacated & ChunkMask) == 0) ReleaseIfDead(vacated >> ChunkShift);
         return value;
     }
 
@@ -263,10 +279,29 @@ internal sealed class RedisList
         destination._count = _count;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// After removals: a small list's ring halves when it is down to a quarter (at most 1,024 references copied); a long
+    /// one keeps its ring and gives back every chunk that holds no element (a quicklist frees emptied nodes), so it
+    /// never copies its elements to shrink.
+    /// </summary>
     private void ShrinkIfSparse()
     {
-        if (_capacity > 64 && _count <= _capacity / 4) Relayout(_capacity / 2);
+        if (_capacity <= ChunkSize)
+        {
+            if (_capacity > 64 && _count <= _capacity / 4) Relayout(_capacity / 2);
+            return;
+        }
+        for (int chunk = 0; chunk < _chunks.Length; chunk++) ReleaseIfDead(chunk);
+    }
+
+    /// <summary>Frees chunk <paramref name="chunk"/> of a long list if no element lives in it any more.</summary>
+    private void ReleaseIfDead(int chunk)
+    {
+        int start = chunk << ChunkShift, mask = _capacity - 1;
+        // Live: the chunk starts inside [head, head + count) of the ring, or the head is inside the chunk.
+        if (((start - _head) & mask) < _count || ((_head - start) & mask) < ChunkSize) return;
+        _chunks[chunk] = null!;
+        _sharing.Owned(chunk);
     }
 
     /// <summary>

@@ -98,13 +98,14 @@ public sealed class RedisListTests
     }
 
     [Fact]
-    public void ALongListWithAWrappedHeadGrowsAcrossChunksAndShrinksBackInOrder()
+    public void ALongListWithAWrappedHeadGrowsAcrossChunksAndGivesBackEmptiedChunksInOrder()
     {
         var model = new List<string>();
         RedisList list = Filled(10 * RedisList.ChunkSize + 17, model);
         Assert.Equal(model, Items(list));
         Mutate(list, model, new Random(3), 5_000);
         Assert.Equal(model, Items(list));
+        Assert.InRange(list.AllocatedChunks, 10, 16);
         while (list.Count > 100)
         {
             Assert.Equal(model[^1], Encoding.ASCII.GetString(list.PopTail()));
@@ -112,6 +113,11 @@ public sealed class RedisListTests
             Assert.Equal(model[0], Encoding.ASCII.GetString(list.PopHead()));
             model.RemoveAt(0);
         }
+        Assert.Equal(model, Items(list));
+        // Emptied chunks were freed as the pops left them: at most the two the last 100 elements straddle.
+        Assert.InRange(list.AllocatedChunks, 1, 2);
+        list.Trim(10, 10);
+        Mutate(list, model = Items(list), new Random(4), 5_000);
         Assert.Equal(model, Items(list));
     }
 
