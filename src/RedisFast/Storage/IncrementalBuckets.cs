@@ -3,13 +3,16 @@ using System.Runtime.CompilerServices;
 
 namespace RedisFast.Storage;
 
-/// <summary>The chain links of a slot table, for <see cref="IncrementalBuckets"/> to move chains with.</summary>
+/// <summary>The chain links of a slot table, for <see cref="IncrementalBuckets"/> to link, unlink and move them.</summary>
 internal interface IChainLinks
 {
     /// <summary>The hash code of the key at occupied slot <paramref name="slot"/>.</summary>
     int HashCode(int slot);
 
-    /// <summary>The next slot in <paramref name="slot"/>'s chain (-1 ends it).</summary>
+    /// <summary>The next slot in <paramref name="slot"/>'s chain (-1 ends it), to read.</summary>
+    int NextOf(int slot);
+
+    /// <summary>The same link, to change (a table sharing slots with a snapshot copies them first).</summary>
     ref int Next(int slot);
 }
 
@@ -56,6 +59,28 @@ internal struct IncrementalBuckets
             return ref growing[hash & (growing.Length - 1)];
         }
         return ref buckets[b];
+    }
+
+    /// <summary>Puts slot <paramref name="index"/>, just filled with a key of hash <paramref name="hash"/>, at the head of its chain.</summary>
+    public readonly void Link<TLinks>(TLinks links, int index, int hash) where TLinks : struct, IChainLinks
+    {
+        ref int head = ref Head(hash);
+        links.Next(index) = head - 1;
+        head = index + 1;
+    }
+
+    /// <summary>Takes occupied slot <paramref name="index"/> (its key's hash <paramref name="hash"/>) out of its chain.</summary>
+    public readonly void Unlink<TLinks>(TLinks links, int index, int hash) where TLinks : struct, IChainLinks
+    {
+        ref int head = ref Head(hash);
+        int i = head - 1, last = -1;
+        while (i != index)
+        {
+            last = i;
+            i = links.NextOf(i);
+        }
+        if (last < 0) head = links.NextOf(index) + 1;
+        else links.Next(last) = links.NextOf(index);
     }
 
     /// <summary>

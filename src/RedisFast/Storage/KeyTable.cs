@@ -131,7 +131,23 @@ internal sealed class KeyTable
     public int Find(ReadOnlySpan<byte> key)
     {
         if (_buckets.IsRehashing) _buckets.Step(Links, IncrementalBuckets.StepBuckets);
+        return Find(key, Hash(key));
+    }
+
+    /// <summary>Finds <paramref name="key"/> or adds it as a new free-of-value slot; <paramref name="added"/> tells which.</summary>
+    public int FindOrAdd(ReadOnlySpan<byte> key, out bool added)
+    {
         int hash = Hash(key);
+        int i = Find(key, hash);
+        added = i < 0;
+        return added ? Insert(key.ToArray(), hash) : i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Find(ReadOnlySpan<byte> key, int hash)
+    {
+        // Walked here rather than through IChainLinks: one reference to the slot serves the compare and the next link
+        // (an accessor would find the slot again after the key comparison's call).
         int i = _buckets.Head(hash) - 1;
         while (i >= 0)
         {
@@ -140,25 +156,6 @@ internal sealed class KeyTable
             i = e.Next;
         }
         return -1;
-    }
-
-    /// <summary>Finds <paramref name="key"/> or adds it as a new free-of-value slot; <paramref name="added"/> tells which.</summary>
-    public int FindOrAdd(ReadOnlySpan<byte> key, out bool added)
-    {
-        int hash = Hash(key);
-        int i = _buckets.Head(hash) - 1;
-        while (i >= 0)
-        {
-            ref KeyEntry e = ref EntryAt(i);
-            if (e.HashCode == hash && key.SequenceEqual(e.Key))
-            {
-                added = false;
-                return i;
-            }
-            i = e.Next;
-        }
-        added = true;
-        return Insert(key.ToArray(), hash);
     }
 
     /// <summary>Adds a key known to be absent, taking ownership of the array.</summary>
@@ -179,20 +176,18 @@ internal sealed class KeyTable
             index = _used++;
         }
         _buckets.AfterInsert(Links, Count);
-        ref int bucket = ref _buckets.Head(hash);
         ref KeyEntry e = ref EntryAt(index);
         // A slot free at the snapshot instant (or freed since) is taken: the rewriter must not read it any more.
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
         e.Key = key;
         e.HashCode = hash;
-        e.Next = bucket - 1;
         e.ExpireAt = NoExpiry;
         e.VolatileSlot = -1;
         e.Kind = ValueKind.None;
         e.Value = null;
         e.Number = 0;
         e.Length = 0;
-        bucket = index + 1;
+        _buckets.Link(Links, index, hash);
         return index;
     }
 
@@ -203,15 +198,7 @@ internal sealed class KeyTable
         ref KeyEntry e = ref EntryAt(index);
         // Expiry and deletes happen outside write commands too (lazy expiry in a read, the active cycle).
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
-        ref int bucket = ref _buckets.Head(e.HashCode);
-        int i = bucket - 1, last = -1;
-        while (i != index)
-        {
-            last = i;
-            i = EntryAt(i).Next;
-        }
-        if (last < 0) bucket = e.Next + 1;
-        else EntryAt(last).Next = e.Next;
+        _buckets.Unlink(Links, index, e.HashCode);
         if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
         e = default;
         e.Next = StartOfFreeList - _freeList;
@@ -291,6 +278,8 @@ internal sealed class KeyTable
     private readonly struct EntryLinks(KeyEntry[][] segments) : IChainLinks
     {
         public int HashCode(int slot) => Segments.At(segments, slot).HashCode;
+
+        public int NextOf(int slot) => Segments.At(segments, slot).Next;
 
         public ref int Next(int slot) => ref Segments.At(segments, slot).Next;
     }

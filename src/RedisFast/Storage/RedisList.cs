@@ -122,7 +122,7 @@ internal sealed class RedisList
         int vacated = _head;
         _head = (_head + 1) & (_capacity - 1);
         _count--;
-        if (_capacity <= ChunkSize) ShrinkIfSparse();
+        if (_capacity <= ChunkSize) ShrinkSmallIfSparse();
         else if ((_head & ChunkMask) == 0) ReleaseIfDead(vacated >> ChunkShift);
         return value;
     }
@@ -135,7 +135,7 @@ internal sealed class RedisList
         byte[] value = slot;
         slot = null!;
         _count--;
-        if (_capacity <= ChunkSize) ShrinkIfSparse();
+        if (_capacity <= ChunkSize) ShrinkSmallIfSparse();
         else if ((vacated & ChunkMask) == 0) ReleaseIfDead(vacated >> ChunkShift);
         return value;
     }
@@ -288,10 +288,16 @@ internal sealed class RedisList
     {
         if (_capacity <= ChunkSize)
         {
-            if (_capacity > 64 && _count <= _capacity / 4) Relayout(_capacity / 2);
+            ShrinkSmallIfSparse();
             return;
         }
         for (int chunk = 0; chunk < _chunks.Length; chunk++) ReleaseIfDead(chunk);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ShrinkSmallIfSparse()
+    {
+        if (_capacity > 64 && _count <= _capacity / 4) Relayout(_capacity / 2);
     }
 
     /// <summary>Frees chunk <paramref name="chunk"/> of a long list if no element lives in it any more.</summary>

@@ -12,10 +12,11 @@ namespace RedisFast.Storage;
 /// <remarks>
 /// Reads are unchecked past one range check against the capacity: the segments in use cover exactly the capacity.
 /// What segments cost against the single arrays these collections had before (same process, alternating batches,
-/// median of 41 pairs, 1k and 1M elements): key lookup 1.10-1.16x, slot read 1.35-1.40x (+1-8 ns: one more dependent
-/// load), key insert + delete 1.11-1.31x, hashtable lookup 1.14-1.15x, list push + pop 0.97-1.17x, list index
-/// 1.14-1.27x: +1 to +40 ns on operations that cost 1-2 µs per command end to end. What they buy: no growth step
-/// and no rewrite copy proportional to the collection (perf/README.md).
+/// median of 41 pairs, 1k and 1M elements; the ranges span several runs on this shared machine): key lookup
+/// 1.04-1.16x, slot read 1.35-1.40x (+1-8 ns: one more dependent load), key insert + delete 1.11-1.36x, hashtable
+/// lookup 1.04-1.33x, list push + pop 0.97-1.42x, list index 1.14-1.27x: +1 to +40 ns on operations that cost 1-2 µs
+/// per command end to end. What they buy: no growth step and no rewrite copy proportional to the collection
+/// (perf/README.md).
 /// </remarks>
 internal static class Segments
 {

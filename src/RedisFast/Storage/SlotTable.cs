@@ -92,7 +92,14 @@ internal sealed class SlotTable<TValue>
     public int Find(ReadOnlySpan<byte> key)
     {
         if (_buckets.IsRehashing) _buckets.Step(Links, IncrementalBuckets.StepBuckets);
-        int hash = Hash(key);
+        return Find(key, Hash(key));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Find(ReadOnlySpan<byte> key, int hash)
+    {
+        // Walked here rather than through IChainLinks: one reference to the slot serves the compare and the next link
+        // (an accessor would find the slot again after the key comparison's call).
         int i = _buckets.Head(hash) - 1;
         while (i >= 0)
         {
@@ -115,19 +122,9 @@ internal sealed class SlotTable<TValue>
     public int FindOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
         int hash = Hash(key);
-        int i = _buckets.Head(hash) - 1;
-        while (i >= 0)
-        {
-            ref Item item = ref ItemAt(i);
-            if (item.HashCode == hash && key.SequenceEqual(item.Key))
-            {
-                added = false;
-                return i;
-            }
-            i = item.Next;
-        }
-        added = true;
-        return Insert(key.ToArray(), default!, hash);
+        int i = Find(key, hash);
+        added = i < 0;
+        return added ? Insert(key.ToArray(), default!, hash) : i;
     }
 
     /// <summary>Adds a key known to be absent, taking ownership of the array; returns its slot.</summary>
@@ -151,10 +148,8 @@ internal sealed class SlotTable<TValue>
         ref Item item = ref WritableItemAt(index);
         item.Key = key;
         item.Value = value;
-        ref int bucket = ref _buckets.Head(hash);
         item.HashCode = hash;
-        item.Next = bucket - 1;
-        bucket = index + 1;
+        _buckets.Link(Links, index, hash);
         return index;
     }
 
@@ -185,16 +180,8 @@ internal sealed class SlotTable<TValue>
     public void RemoveAt(int index)
     {
         if (_buckets.IsRehashing) _buckets.Step(Links, IncrementalBuckets.StepBuckets);
+        _buckets.Unlink(Links, index, ItemAt(index).HashCode);
         ref Item item = ref WritableItemAt(index);
-        ref int bucket = ref _buckets.Head(item.HashCode);
-        int i = bucket - 1, last = -1;
-        while (i != index)
-        {
-            last = i;
-            i = ItemAt(i).Next;
-        }
-        if (last < 0) bucket = item.Next + 1;
-        else WritableItemAt(last).Next = item.Next;
         item = default;
         item.Next = StartOfFreeList - _freeList;
         _freeList = index;
@@ -284,6 +271,8 @@ internal sealed class SlotTable<TValue>
     private readonly struct ChainLinks(SlotTable<TValue> table) : IChainLinks
     {
         public int HashCode(int slot) => table.ItemAt(slot).HashCode;
+
+        public int NextOf(int slot) => table.ItemAt(slot).Next;
 
         public ref int Next(int slot) => ref table.WritableItemAt(slot).Next;
     }
