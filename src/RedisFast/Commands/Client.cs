@@ -52,8 +52,11 @@ internal sealed partial class Client
     /// <summary>CLIENT SETINFO-style library fields (HELLO SETNAME sets Name only).</summary>
     public long CreatedAt { get; }
 
-    /// <summary>Environment.TickCount64 of the last command (CLIENT LIST idle).</summary>
-    public long LastInteraction { get; private set; }
+    /// <summary>
+    /// Environment.TickCount64 of the last time the connection executed what it received (CLIENT LIST idle; Redis
+    /// sets lastinteraction per read, not per command).
+    /// </summary>
+    public long LastInteraction { get; set; }
 
     /// <summary>The last command executed (CLIENT LIST cmd).</summary>
     public CommandDefinition? LastCommand { get; private set; }
@@ -82,7 +85,6 @@ internal sealed partial class Client
     /// <summary>Looks the command up, checks its arity and runs it.</summary>
     public void Execute()
     {
-        LastInteraction = Environment.TickCount64;
         ReadOnlySpan<byte> name = Args[0];
         if (IsQuit(name))
         {
@@ -124,7 +126,7 @@ internal sealed partial class Client
     /// <summary>Runs a looked-up, arity-checked command and counts it (Redis's call()).</summary>
     private void Call(CommandDefinition command)
     {
-        long start = Stopwatch.GetTimestamp();
+        long start = _server.Stats.CommandClock;
         long errorsBefore = Reply.ErrorCount;
         long pendingBefore = Connection.Output.Pending;
         Persistence.Propagator? propagator = _server.Aof.Propagator;
@@ -144,7 +146,9 @@ internal sealed partial class Client
         _server.Keyspace.ReadOnlyCommand = false;
         _executeDepth--;
         if (propagator is not null) Propagate(propagator, dirtyBefore, aofHeadBefore);
-        command.Microseconds += (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        long end = Stopwatch.GetTimestamp();
+        _server.Stats.CommandClock = end;
+        command.ElapsedTicks += end - start;
         command.Calls++;
         if (Reply.ErrorCount != errorsBefore) command.FailedCalls++;
         _server.Stats.CommandsProcessed++;

@@ -45,8 +45,14 @@ internal sealed class CommandDefinition
     /// <summary>Calls made, for INFO commandstats.</summary>
     public long Calls;
 
-    /// <summary>Microseconds spent, for INFO commandstats.</summary>
-    public long Microseconds;
+    /// <summary>
+    /// Time spent, in Stopwatch ticks: summed unrounded, since most calls take well under a microsecond and rounding
+    /// each one down would report 0.
+    /// </summary>
+    public long ElapsedTicks;
+
+    /// <summary>Microseconds spent, for INFO commandstats (usec).</summary>
+    public long Microseconds => (long)(ElapsedTicks * (1_000_000.0 / System.Diagnostics.Stopwatch.Frequency));
 
     public long RejectedCalls;
     public long FailedCalls;

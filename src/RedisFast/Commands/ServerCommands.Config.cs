@@ -98,7 +98,7 @@ internal static partial class ServerCommands
     private static void ResetCommandStats(CommandDefinition command)
     {
         command.Calls = 0;
-        command.Microseconds = 0;
+        command.ElapsedTicks = 0;
         command.RejectedCalls = 0;
         command.FailedCalls = 0;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using RedisFast.Commands;
 using RedisFast.Protocol;
@@ -244,6 +245,8 @@ internal sealed partial class Connection : ILoopWork
     {
         if (_receiveEnd == _args.Position && _args.MultibulkRemaining == 0 && _args.Count == 0) return false;
         _server.Keyspace.RefreshClock();
+        _server.Stats.CommandClock = Stopwatch.GetTimestamp();
+        Client.LastInteraction = Environment.TickCount64;
         long threshold = BackPressureThreshold;
         bool stalled = false;
         _aofPaused = false;

@@ -180,7 +180,7 @@ internal sealed partial class AppendOnlyFile
             Policy = ParsePolicy(_server.Config.AppendFsync),
             ChunkBytes = _server.Config.AofFsyncChunkBytes,
         };
-        var propagator = Propagator ?? new Propagator(_ring, () => _server.Config.AofTimestampEnabled);
+        var propagator = Propagator ?? new Propagator(_ring, _server.Config);
         propagator.ResetSelectedDb();
         Propagator = propagator;
         _server.Keyspace.ExpiredKeyListener = propagator.KeyExpired;

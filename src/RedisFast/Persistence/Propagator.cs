@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using RedisFast.Commands;
+using RedisFast.Server;
 using RedisFast.Storage;
 
 namespace RedisFast.Persistence;
@@ -20,7 +21,7 @@ namespace RedisFast.Persistence;
 internal sealed class Propagator
 {
     private readonly AofRing _ring;
-    private readonly Func<bool> _timestamps;
+    private readonly ServerConfig _config;
     private int _selectedDb = -1;
     private long _lastTimestamp;
     private bool _forced;
@@ -32,10 +33,11 @@ internal sealed class Propagator
     private int _firstOpDb = -1;
     private bool _holding;
 
-    public Propagator(AofRing ring, Func<bool> timestampsEnabled)
+    /// <param name="config">Read for aof-timestamp-enabled, which CONFIG SET can change at any time.</param>
+    public Propagator(AofRing ring, ServerConfig config)
     {
         _ring = ring;
-        _timestamps = timestampsEnabled;
+        _config = config;
     }
 
     /// <summary>The replacement for the command being executed (see <see cref="Client.PropagateAs"/>).</summary>
@@ -165,7 +167,7 @@ internal sealed class Propagator
 
     private void Annotate()
     {
-        if (_timestamps())
+        if (_config.AofTimestampEnabled)
         {
             long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             if (now > _lastTimestamp)
