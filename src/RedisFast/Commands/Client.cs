@@ -53,8 +53,8 @@ internal sealed partial class Client
     public long CreatedAt { get; }
 
     /// <summary>
-    /// Environment.TickCount64 of the last time the connection executed what it received (CLIENT LIST idle; Redis
-    /// sets lastinteraction per read, not per command).
+    /// Environment.TickCount64 of the connection's last read or send (CLIENT LIST idle, the timeout config): Redis
+    /// sets lastinteraction per read and write, not per command.
     /// </summary>
     public long LastInteraction { get; set; }
 

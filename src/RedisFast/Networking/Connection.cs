@@ -401,6 +401,9 @@ internal sealed partial class Connection : ILoopWork
         int n = _sendArgs.BytesTransferred;
         Output.Consume(n);
         _server.Stats.NetOutputBytes += n;
+        // Redis counts writes as interaction too: a slow reader draining a big reply, or a client just unblocked,
+        // is not idle.
+        Client.LastInteraction = Environment.TickCount64;
         return true;
     }
 

@@ -13,6 +13,8 @@ public sealed class RedisServer : IDisposable
 {
     private readonly List<Listener> _listeners = [];
     private readonly Dictionary<long, Client> _clients = [];
+    private readonly List<Client> _idleClients = [];
+    private long _idleCheckedAt;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CronWork _cron;
     private Thread? _cronThread;
@@ -38,6 +40,7 @@ public sealed class RedisServer : IDisposable
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         ReplicationId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         CronTasks.Add(Metrics.Sample);
+        CronTasks.Add(static s => s.CloseIdleClients());
         Aof = new Persistence.AppendOnlyFile(this);
     }
 
@@ -223,6 +226,29 @@ public sealed class RedisServer : IDisposable
         _clients.Remove(client.Id);
         client.OnDisconnected();
         if (client.IsBlocked) Blocking.ClientGone(client);
+    }
+
+    /// <summary>
+    /// timeout (server.c clientsCronHandleTimeout): closes clients idle for more than that many seconds, except
+    /// blocked ones (their command has its own timeout) and subscribed ones. Every client is looked at about once a
+    /// second, as Redis's clientsCron spreads its visits over a second.
+    /// </summary>
+    private void CloseIdleClients()
+    {
+        long timeoutMs = Config.Timeout * 1000L;
+        long now = Environment.TickCount64;
+        if (timeoutMs == 0 || now - _idleCheckedAt < 1000) return;
+        _idleCheckedAt = now;
+        foreach (Client client in _clients.Values)
+        {
+            if (!client.IsBlocked && !client.IsSubscribed && now - client.LastInteraction > timeoutMs) _idleClients.Add(client);
+        }
+        foreach (Client client in _idleClients)
+        {
+            Log.Verbose("Closing idle client");
+            client.Connection.Close();
+        }
+        _idleClients.Clear();
     }
 
     private void CronThreadMain()
