@@ -317,6 +317,8 @@ internal sealed partial class AppendOnlyFile
         private void Run()
         {
             string tempBase = PathOf(TempBase);
+            // Redis's child competes with the parent for the cores at equal priority; here the loop always wins them.
+            NativeThread.SetNice(NativeThread.BackgroundNice);
             try
             {
                 if (Mode == RewriteMode.On) OpenNewIncr();

@@ -498,4 +498,40 @@ public sealed class AofBackgroundRewriteTests
         // After the rewrite the base is the reference: the same writes again do not trigger another one at once.
         Assert.Contains("aof_rewrites:1\r\n", c.Call("INFO", "persistence"));
     }
+
+    [Fact]
+    public void TheRewriterThreadRunsAtTheLowestPriorityAndTheLoopAtTheNormalOne()
+    {
+        string dir = AofTestSupport.TempDir();
+        var gate = new ManualResetEventSlim(false);
+        using var server = AofTestSupport.NewServer(dir);
+        server.Start();
+        server.Aof.TestRewriteGate = gate;
+        using var c = new RawClient("127.0.0.1", server.Port);
+        c.Call("SET", "k", "v");
+        Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+        // Held at the gate, after it lowered its priority: thread names are cut to 15 characters in /proc.
+        Dictionary<string, List<int>> niceByName = [];
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!niceByName.ContainsKey("redisfast-aof-r") && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+            niceByName.Clear();
+            foreach (string task in Directory.GetDirectories("/proc/self/task"))
+            {
+                string name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+                string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                // Fields after "pid (comm) ": state is field 3, nice field 19.
+                int nice = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16]);
+                niceByName.TryAdd(name, []);
+                niceByName[name].Add(nice);
+            }
+        }
+        gate.Set();
+        AofTestSupport.WaitForRewrite(c);
+        // Other tests' servers may run in this process too: every thread of each kind.
+        Assert.All(niceByName["redisfast-aof-r"], nice => Assert.Equal(RedisFast.Persistence.NativeThread.BackgroundNice, nice));
+        Assert.All(niceByName["redisfast-aof"], nice => Assert.Equal(0, nice));
+        Assert.All(niceByName[".NET Sockets"], nice => Assert.Equal(0, nice));
+    }
 }
