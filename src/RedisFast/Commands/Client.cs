@@ -26,6 +26,7 @@ internal sealed partial class Client
         Db = server.Keyspace.Databases[0];
         CreatedAt = Environment.TickCount64;
         LastInteraction = CreatedAt;
+        SetDefaultAuth();
     }
 
     public RedisServer Server => _server;
@@ -57,6 +58,16 @@ internal sealed partial class Client
     /// sets lastinteraction per read and write, not per command.
     /// </summary>
     public long LastInteraction { get; set; }
+
+    /// <summary>
+    /// Authenticated as the default user (c->authenticated): from the start when no requirepass is set, else once
+    /// AUTH or HELLO ... AUTH gave the password. Setting requirepass later leaves connected clients authenticated;
+    /// clearing it lets everyone in (the check reads the config), as in Redis.
+    /// </summary>
+    public bool Authenticated { get; set; }
+
+    /// <summary>clientSetDefaultAuth: authenticated exactly when the default user has no password (connect, RESET).</summary>
+    public void SetDefaultAuth() => Authenticated = _server.Config.RequirePass.Length == 0;
 
     /// <summary>The last command executed (CLIENT LIST cmd).</summary>
     public CommandDefinition? LastCommand { get; private set; }
@@ -112,6 +123,12 @@ internal sealed partial class Client
         if ((command.Arity > 0 && command.Arity != Args.Count) || Args.Count < -command.Arity)
         {
             Reject(command, $"ERR wrong number of arguments for '{command.FullName}' command");
+            return;
+        }
+        // authRequired (server.c processCommand): after the lookup and arity checks, before everything else.
+        if (!Authenticated && (command.Flags & CommandFlags.NoAuth) == 0 && _server.Config.RequirePass.Length != 0)
+        {
+            Reject(command, "NOAUTH Authentication required.");
             return;
         }
         // The AOF: null while appendonly is off, so the path without it costs this one check.
@@ -274,6 +291,14 @@ internal sealed partial class Client
         command.RejectedCalls++;
         _server.Stats.RejectedCalls++;
         FlagTransaction();
+        if (command.Name == "exec")
+        {
+            // rejectCommand → execCommandAbort: the transaction is dropped and the reason quoted, without the "ERR "
+            // that Redis's formatted rejections never had.
+            DiscardTransaction();
+            Reply.WriteError("EXECABORT Transaction discarded because of: " + (error.StartsWith("ERR ", StringComparison.Ordinal) ? error[4..] : error));
+            return;
+        }
         Reply.WriteError(error);
     }
 

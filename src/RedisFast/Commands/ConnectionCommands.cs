@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using RedisFast.Protocol;
 using static RedisFast.Commands.CommandFlags;
@@ -51,6 +52,7 @@ internal static partial class ConnectionCommands
         c.Server.PubSub.RemoveClient(c);
         c.Name = null;
         c.NoEvict = false;
+        c.SetDefaultAuth();
         c.Reply.WriteSimpleString("RESET"u8);
     }
 
@@ -117,7 +119,7 @@ internal static partial class ConnectionCommands
             ReadOnlySpan<byte> option = c.Args[j];
             if (Ascii.EqualsIgnoreCase(option, "auth"u8) && more >= 2)
             {
-                if (!Authenticate(c.Args[j + 1]))
+                if (!Authenticate(c, c.Args[j + 1], c.Args[j + 2]))
                 {
                     c.Reply.WriteError(WrongPass);
                     return;
@@ -134,6 +136,13 @@ internal static partial class ConnectionCommands
                 c.Reply.WriteError($"ERR Syntax error in HELLO option '{Encoding.UTF8.GetString(option)}'");
                 return;
             }
+        }
+        // networking.c helloCommand (7.0): options take effect in order (a name is set even when NOAUTH follows),
+        // then authentication is required.
+        if (!c.Authenticated)
+        {
+            c.Reply.WriteError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"u8);
+            return;
         }
         if (version != 0) c.Reply.Protocol = (int)version;
         c.Reply.WriteMapHeader(7);
@@ -154,8 +163,8 @@ internal static partial class ConnectionCommands
     }
 
     /// <summary>
-    /// AUTH [username] password. With no requirepass and no ACL users, the default user is "nopass": any
-    /// password is accepted for it, the one-argument form is refused as a likely misconfiguration (acl.c, authCommand).
+    /// AUTH [username] password (acl.c authCommand). The one-argument form names the default user; without a
+    /// requirepass that user is "nopass" and the form is refused as a likely misconfiguration.
     /// </summary>
     public static void Auth(Client c)
     {
@@ -164,12 +173,13 @@ internal static partial class ConnectionCommands
             c.Reply.WriteError(Errors.Syntax);
             return;
         }
-        if (c.Argc == 2)
+        if (c.Argc == 2 && c.Server.Config.RequirePass.Length == 0)
         {
             c.Reply.WriteError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"u8);
             return;
         }
-        if (!Authenticate(c.Args[1]))
+        bool ok = c.Argc == 2 ? Authenticate(c, "default"u8, c.Args[1]) : Authenticate(c, c.Args[1], c.Args[2]);
+        if (!ok)
         {
             c.Reply.WriteError(WrongPass);
             return;
@@ -179,8 +189,25 @@ internal static partial class ConnectionCommands
 
     private static ReadOnlySpan<byte> WrongPass => "WRONGPASS invalid username-password pair or user is disabled."u8;
 
-    /// <summary>Only the default user exists, and it has no password (nopass).</summary>
-    private static bool Authenticate(ReadOnlySpan<byte> username) => username.SequenceEqual("default"u8);
+    /// <summary>
+    /// ACLAuthenticateUser for the only user there is, "default": any password while requirepass is empty (nopass),
+    /// else requirepass itself, compared in constant time (acl.c compares SHA-256 hashes the same way). Success marks
+    /// the client authenticated.
+    /// </summary>
+    private static bool Authenticate(Client c, ReadOnlySpan<byte> username, ReadOnlySpan<byte> password)
+    {
+        if (!username.SequenceEqual("default"u8)) return false;
+        string required = c.Server.Config.RequirePass;
+        if (required.Length != 0)
+        {
+            // CONFIG SET stores requirepass decoded as UTF-8: decode the candidate the same way.
+            byte[] expected = SHA256.HashData(Encoding.UTF8.GetBytes(required));
+            byte[] given = SHA256.HashData(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(password)));
+            if (!CryptographicOperations.FixedTimeEquals(expected, given)) return false;
+        }
+        c.Authenticated = true;
+        return true;
+    }
 
     /// <summary>
     /// Sets or (with an empty name) clears the client name; replies the error and returns false for a name

@@ -162,7 +162,7 @@ public sealed partial class ConfigRegistry
         Str("bind-source-addr", null, None, "");
         Str("logfile", null, Immutable, "", () => c.LogFile, v => c.LogFile = v);
         Str("masterauth", null, Sensitive, "");
-        Str("requirepass", null, Sensitive, "");
+        Str("requirepass", null, Sensitive, "", () => c.RequirePass, v => c.RequirePass = v);
         foreach (string tls in (string[])["tls-cert-file", "tls-key-file", "tls-client-cert-file", "tls-client-key-file",
                      "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-protocols", "tls-ciphers", "tls-ciphersuites"])
             Str(tls, null, None, "");

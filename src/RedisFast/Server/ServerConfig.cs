@@ -35,6 +35,12 @@ public sealed class ServerConfig
 
     public string DbFilename { get; set; } = "dump.rdb";
     public string LogFile { get; set; } = "";
+
+    /// <summary>
+    /// requirepass: the default user's password; empty for none (nopass). While set, a connection must AUTH (or
+    /// HELLO ... AUTH) before any command but AUTH, HELLO, RESET and QUIT.
+    /// </summary>
+    public string RequirePass { get; set; } = "";
     public string LogLevel { get; set; } = "notice";
     public string PidFile { get; set; } = "";
     public bool ProtectedMode { get; set; } = true;
