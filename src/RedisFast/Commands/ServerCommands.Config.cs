@@ -61,6 +61,12 @@ internal static partial class ServerCommands
                 server.Aof.PolicyChanged();
                 continue;
             }
+            if (p.Name == "aof-disable-auto-gc")
+            {
+                // config.c updateAofAutoGCEnabled.
+                server.Aof.DeleteHistory();
+                continue;
+            }
             if (p.Name is not ("port" or "bind")) continue;
             if (server.TryRebind()) return null;
             string reason = p.Name == "port" ? "Unable to listen on this port" : "Failed to bind to specified addresses.";

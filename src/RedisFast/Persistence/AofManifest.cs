@@ -39,6 +39,24 @@ internal sealed class AofManifest
         return copy;
     }
 
+    /// <summary>
+    /// What a rewrite that produced a new base turns into history, in Redis's order (aof.c
+    /// getNewBaseFileNameAndMarkPreAsHistory, then markRewrittenIncrAofAsHistory, each putting files at the front):
+    /// the old incr files but <paramref name="keptIncr"/> (the one still written), the old base, then the older
+    /// history. With aof-disable-auto-gc they stay listed and on disk; otherwise they are deleted.
+    /// </summary>
+    public List<AofFileInfo> HistoryAfterRewrite(string? keptIncr)
+    {
+        var history = new List<AofFileInfo>();
+        foreach (AofFileInfo f in Incrs)
+        {
+            if (f.Name != keptIncr) history.Add(f with { Type = AofFileType.History });
+        }
+        if (Base is not null) history.Add(Base with { Type = AofFileType.History });
+        history.AddRange(History);
+        return history;
+    }
+
     /// <summary>Manifest file name for <paramref name="appendFilename"/> (appendonly.aof.manifest).</summary>
     public static string ManifestName(string appendFilename) => appendFilename + ".manifest";
 

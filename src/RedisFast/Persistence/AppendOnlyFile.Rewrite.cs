@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
+using RedisFast.Server;
 using RedisFast.Storage;
 
 namespace RedisFast.Persistence;
@@ -111,6 +112,7 @@ internal sealed partial class AppendOnlyFile
             FileName = FileName,
             ChunkBytes = _server.Config.AofFsyncChunkBytes,
             TempIncr = TempIncrName,
+            Config = _server.Config,
             BeforeCommit = TestBeforeCommit,
         };
         if (mode == RewriteMode.On)
@@ -285,6 +287,9 @@ internal sealed partial class AppendOnlyFile
 
         public required string TempIncr { get; init; }
 
+        /// <summary>Read for aof-disable-auto-gc when the rewrite commits.</summary>
+        public required ServerConfig Config { get; init; }
+
         public Action? BeforeCommit { get; init; }
 
         public long Started { get; } = Stopwatch.GetTimestamp();
@@ -417,12 +422,14 @@ internal sealed partial class AppendOnlyFile
             File.Move(tempBase, PathOf(baseName), overwrite: true);
             final.Base = new AofFileInfo(baseName, final.CurrentBaseSeq, AofFileType.Base);
             if (incr is not null) final.Incrs.Add(incr);
+            List<AofFileInfo> history = old.HistoryAfterRewrite(incr?.Name);
+            // Read now: CONFIG SET aof-disable-auto-gc no during the rewrite leaves the deleting to this point.
+            bool keep = Config.AofDisableAutoGc;
+            if (keep) final.History.AddRange(history);
             final.Write(Directory, FileName);
             Final = final;
             Committed = true;
-            if (old.Base is not null && old.Base.Name != baseName) Delete(old.Base.Name);
-            foreach (AofFileInfo f in old.Incrs) if (f.Name != incr?.Name) Delete(f.Name);
-            foreach (AofFileInfo f in old.History) Delete(f.Name);
+            if (!keep) foreach (AofFileInfo f in history) Delete(f.Name);
         }
 
         private void Delete(string name)

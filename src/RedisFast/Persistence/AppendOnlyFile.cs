@@ -87,6 +87,7 @@ internal sealed partial class AppendOnlyFile
         {
             _manifest = AofManifest.Parse(File.ReadAllText(manifestPath));
             AofLoader.Load(_server, Directory, _manifest);
+            DeleteHistory();
             _baseSize = _manifest.Base is null ? 0 : SizeOf(_manifest.Base.Name);
             if (_manifest.Incrs.Count == 0)
             {
@@ -149,14 +150,31 @@ internal sealed partial class AppendOnlyFile
         string incrName = AofManifest.IncrName(FileName, next.CurrentIncrSeq);
         File.Create(Path.Combine(Directory, incrName)).Dispose();
         next.Incrs.Add(new AofFileInfo(incrName, next.CurrentIncrSeq, AofFileType.Incr));
+        List<AofFileInfo> history = old.HistoryAfterRewrite(incrName);
+        bool keep = _server.Config.AofDisableAutoGc;
+        if (keep) next.History.AddRange(history);
         next.Write(Directory, FileName);
         if (onStart) _server.Log.Notice($"Creating AOF incr file {incrName} on server start");
         _manifest = next;
         _incrSizesBefore = 0;
-        // The old files are history now (Redis marks them 'h' and deletes them in the background).
-        if (old.Base is not null && old.Base.Name != baseName) TryDelete(old.Base.Name);
-        foreach (AofFileInfo f in old.Incrs) if (f.Name != incrName) TryDelete(f.Name);
-        foreach (AofFileInfo f in old.History) TryDelete(f.Name);
+        if (!keep) foreach (AofFileInfo f in history) TryDelete(f.Name);
+    }
+
+    /// <summary>
+    /// aof.c aofDelHistoryFiles: unless aof-disable-auto-gc is on, deletes the history files the manifest lists and
+    /// persists it without them (at start-up, and when CONFIG SET turns auto-gc back on). While a rewrite runs it
+    /// leaves them to the rewrite, whose new manifest is built from the one it started with.
+    /// </summary>
+    public void DeleteHistory()
+    {
+        if (_server.Config.AofDisableAutoGc || _job is not null || _manifest.History.Count == 0) return;
+        foreach (AofFileInfo f in _manifest.History)
+        {
+            _server.Log.Notice($"Removing the history file {f.Name} in the background");
+            TryDelete(f.Name);
+        }
+        _manifest.History.Clear();
+        _manifest.Write(Directory, FileName);
     }
 
     private void TryDelete(string name)

@@ -125,7 +125,7 @@ public sealed partial class ConfigRegistry
         Bool("cluster-allow-replica-migration", null, None, true);
         Bool("replica-announced", null, None, true);
         Bool("latency-tracking", null, None, true);
-        Bool("aof-disable-auto-gc", null, None, false);
+        Bool("aof-disable-auto-gc", null, None, false, () => c.AofDisableAutoGc, v => c.AofDisableAutoGc = v);
         Bool("replica-ignore-disk-write-errors", null, None, false);
         Bool("tls-cluster", null, None, false);
         Bool("tls-replication", null, None, false);

@@ -62,6 +62,12 @@ public sealed class ServerConfig
     /// <summary>aof-timestamp-enabled: "#TS:unix-seconds" annotations in the AOF.</summary>
     public bool AofTimestampEnabled { get; set; }
 
+    /// <summary>
+    /// aof-disable-auto-gc: keep the files a rewrite replaced, listed as history ('h') in the manifest, instead of
+    /// deleting them; setting it back to no deletes them.
+    /// </summary>
+    public bool AofDisableAutoGc { get; set; }
+
     /// <summary>aof-use-rdb-preamble (RedisFast writes AOF-format base files whatever the value, see Persistence/).</summary>
     public bool AofUseRdbPreamble { get; set; } = true;
 

@@ -87,4 +87,62 @@ public sealed class AofInteropTests
             AssertSample(c);
         }
     }
+
+    [Fact]
+    public void AofDisableAutoGcKeepsReplacedFilesAsHistoryAndTurningItOffDeletesThemLikeRedis()
+    {
+        string fastDir = AofTestSupport.TempDir();
+        List<string> fast;
+        using (var server = AofTestSupport.NewServer(fastDir, configure: c => c.AofDisableAutoGc = true))
+        {
+            server.Start();
+            fast = HistorySteps(server.Port, fastDir);
+        }
+        string realDir = AofTestSupport.TempDir();
+        int port = RealRedisFixture.FreePort();
+        var redis = AofTestSupport.StartRedis(port, "--dir", realDir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--aof-disable-auto-gc", "yes");
+        List<string> real = HistorySteps(port, realDir);
+        AofTestSupport.Shutdown(port, redis);
+        Assert.Equal(real, fast);
+        // The history RedisFast kept is part of a valid directory for redis-check-aof and for redis-server (the last
+        // step left it with a history list), and RedisFast itself deletes it when it starts with auto-gc on.
+        string manifest = Path.Combine(fastDir, "appendonlydir", "appendonly.aof.manifest");
+        Assert.Contains("type h\n", File.ReadAllText(manifest));
+        (int code, string output) = AofTestSupport.Run("redis-check-aof", manifest);
+        Assert.True(code == 0, output);
+        using (var server = AofTestSupport.NewServer(fastDir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal(":3\r\n", c.Call("DBSIZE"));
+        }
+        Assert.Equal("file appendonly.aof.4.base.aof seq 4 type b\nfile appendonly.aof.4.incr.aof seq 4 type i\n", File.ReadAllText(manifest));
+        Assert.Equal(["appendonly.aof.4.base.aof", "appendonly.aof.4.incr.aof", "appendonly.aof.manifest"], Listing(fastDir));
+    }
+
+    /// <summary>Two rewrites with auto-gc off, auto-gc on, off again and a third rewrite: the manifest and the files after each.</summary>
+    private static List<string> HistorySteps(int port, string dir)
+    {
+        var states = new List<string>();
+        void Record() => states.Add(File.ReadAllText(Path.Combine(dir, "appendonlydir", "appendonly.aof.manifest")) + string.Join(",", Listing(dir)));
+        using var c = new RawClient("127.0.0.1", port);
+        Assert.Equal("+OK\r\n", c.Call("SET", "a", "1"));
+        for (int i = 1; i <= 2; i++)
+        {
+            Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            AofTestSupport.WaitForRewrite(c);
+            Assert.Equal("+OK\r\n", c.Call("SET", "b" + i, "1"));
+            Record();
+        }
+        Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "aof-disable-auto-gc", "no"));
+        Record();
+        Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "aof-disable-auto-gc", "yes"));
+        Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+        AofTestSupport.WaitForRewrite(c);
+        Record();
+        return states;
+    }
+
+    private static string[] Listing(string dir) =>
+        [.. Directory.GetFiles(Path.Combine(dir, "appendonlydir")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
 }
