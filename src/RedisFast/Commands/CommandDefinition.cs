@@ -9,6 +9,7 @@ internal sealed class CommandDefinition
     public CommandDefinition(string name, int arity, CommandFlags flags, int firstKey, int lastKey, int step, CommandHandler? handler, string group)
     {
         Name = name;
+        NameBytes = System.Text.Encoding.ASCII.GetBytes(name);
         Arity = arity;
         Flags = flags;
         FirstKey = firstKey;
@@ -21,6 +22,9 @@ internal sealed class CommandDefinition
 
     /// <summary>Lower-case name ("get"; "get" for a subcommand of CONFIG, see <see cref="FullName"/>).</summary>
     public string Name { get; }
+
+    /// <summary><see cref="Name"/> in ASCII, what <see cref="CommandLookup"/> compares a client's name with.</summary>
+    public byte[] NameBytes { get; }
 
     /// <summary>"config|get" for subcommands, as Redis names them in errors and COMMAND output.</summary>
     public string FullName { get; private set; }

@@ -36,6 +36,50 @@ public sealed class CommandTableTests(DifferentialFixture f)
         Assert.True(problems.Length == 0, "Command table differs from redis-server 7.0:\n" + problems);
     }
 
+    [Fact]
+    public void LookupFindsEveryCommandAndSubcommandInAnyCaseAndNothingElse()
+    {
+        CommandLookup table = CommandTable.Create();
+        var entries = new List<(CommandLookup Lookup, CommandDefinition Command)>();
+        foreach (CommandDefinition command in table.All)
+        {
+            entries.Add((table, command));
+            foreach (CommandDefinition sub in command.Subcommands?.All ?? []) entries.Add((command.Subcommands!, sub));
+        }
+        foreach ((CommandLookup lookup, CommandDefinition command) in entries)
+        {
+            string name = command.Name;
+            string mixed = string.Concat(name.Select((ch, i) => i % 2 == 0 ? char.ToUpperInvariant(ch) : ch));
+            foreach (string spelling in new[] { name, name.ToUpperInvariant(), mixed })
+                Assert.Same(command, lookup.Find(Encoding.ASCII.GetBytes(spelling)));
+            // The lookup folds bytes by setting bit 5, so '-' and CR fold alike, and so do '_' and DEL: the final
+            // comparison must refuse the twin.
+            byte[] twin = Encoding.ASCII.GetBytes(name.Replace('-', '\r').Replace('_', '\u007f'));
+            if (!twin.AsSpan().SequenceEqual(command.NameBytes)) Assert.Null(lookup.Find(twin));
+        }
+        Assert.Contains(entries, e => e.Command.Name.Contains('-'));
+        // The same past byte 8 and past byte 16, where the registered names have no '-' or '_'.
+        var synthetic = new CommandLookup();
+        foreach (string name in new[] { "abcdefgh-ij", "abcdefghijklmnop_qr", "abcdefgh_ij" })
+        {
+            var command = new CommandDefinition(name, 1, CommandFlags.None, 0, 0, 0, null, "test");
+            synthetic.Add(command);
+            Assert.Same(command, synthetic.Find(Encoding.ASCII.GetBytes(name.ToUpperInvariant())));
+            Assert.Null(synthetic.Find(Encoding.ASCII.GetBytes(name.Replace('-', '\r').Replace('_', '\u007f'))));
+        }
+        Assert.Null(synthetic.Find("ABCDEFGHIJKLMNOP_QRS"u8));
+        // Names sharing their first 8 bytes differ by length; one byte more, less or different is no command.
+        Assert.Equal("zrangebylex", table.Find("ZRANGEBYLEX"u8)!.Name);
+        Assert.Equal("zrangebyscore", table.Find("zRangeByScore"u8)!.Name);
+        Assert.Null(table.Find("zrangebyscor"u8));
+        Assert.Null(table.Find("zrangebyscoree"u8));
+        Assert.Null(table.Find("gets"u8));
+        Assert.Null(table.Find("ge"u8));
+        Assert.Null(table.Find(""u8));
+        Assert.Null(table.Find("g\u0005t"u8));
+        Assert.Null(table.Find(Encoding.Latin1.GetBytes("g\u00e9t")));
+    }
+
     /// <summary>The commands issues 2, 3 and 4 name (and their subcommands) are all in the table.</summary>
     [Fact]
     public void EveryCommandTheIssuesNameIsRegistered()
