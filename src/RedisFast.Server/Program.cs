@@ -39,6 +39,8 @@ internal static class Program
         Directory.SetCurrentDirectory(config.Dir);
 
         var log = new ServerLog(config);
+        SystemdNotifier? systemd = SystemdNotifier.Create(config, log);
+        systemd?.Send("STATUS=Redis is loading...\n");
         int pid = Environment.ProcessId;
         log.Warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
         log.Warning($"Redis version={ConfigFile.RedisVersion}, bits=64, commit=00000000, modified=0, pid={pid}, just started");
@@ -49,6 +51,7 @@ internal static class Program
             log.Warning("daemonize yes is not supported by RedisFast: running in the foreground (use a service manager to background it).");
 
         using var server = new RedisServer(config);
+        if (systemd is not null) server.ShutdownStarting = () => systemd.Send("STOPPING=1\n");
         try
         {
             server.Start();
@@ -71,6 +74,8 @@ internal static class Program
         server.Log.Warning("Server initialized");
         // Redis 7.0 logs "Ready to accept connections"; the " tcp" suffix is 7.2's form and keeps scripts that wait for either working.
         server.Log.Notice("Ready to accept connections tcp");
+        systemd?.Send("STATUS=Ready to accept connections\n");
+        systemd?.Send("READY=1\n");
 
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, server, "SIGTERM"));
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, server, "SIGINT"));

@@ -160,6 +160,7 @@ internal static partial class ServerCommands
         error = null;
         ServerLog log = server.Log;
         log.Warning("User requested shutdown...");
+        server.ShutdownStarting?.Invoke();
         if (server.Aof.WritingInitialAof)
         {
             // server.c finishShutdown: stopping now would lose the data set, which is only in memory and the temp files.

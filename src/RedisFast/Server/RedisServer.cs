@@ -44,6 +44,9 @@ public sealed class RedisServer : IDisposable
         Aof = new Persistence.AppendOnlyFile(this);
     }
 
+    /// <summary>Called on the loop when a shutdown begins (the host tells systemd STOPPING=1).</summary>
+    public Action? ShutdownStarting { get; set; }
+
     /// <summary>The append-only file (on or off); <see cref="Persistence.AppendOnlyFile.Propagator"/> is null while off.</summary>
     internal Persistence.AppendOnlyFile Aof { get; }
 
