@@ -75,6 +75,9 @@ internal sealed partial class Connection : ILoopWork
     /// <summary>"ip:port" of the peer, for CLIENT LIST.</summary>
     public string RemoteAddress { get; }
 
+    /// <summary>The accepted socket (null for a detached connection); for tests of its options.</summary>
+    internal Socket? Socket => _socket;
+
     /// <summary>"ip:port" of the local end, for CLIENT LIST.</summary>
     public string LocalAddress { get; }
 

@@ -64,10 +64,15 @@ internal sealed class Listener : IDisposable
         try
         {
             socket.NoDelay = true;
-            if (_server.Config.TcpKeepAlive > 0)
+            int keepAlive = _server.Config.TcpKeepAlive;
+            if (keepAlive > 0)
             {
+                // anet.c anetKeepAlive: the first probe after tcp-keepalive seconds, then one every third of it, and
+                // the peer is dead after three unanswered probes.
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, _server.Config.TcpKeepAlive);
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, keepAlive);
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, Math.Max(1, keepAlive / 3));
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
             }
             new Connection(_server, socket).Start();
         }

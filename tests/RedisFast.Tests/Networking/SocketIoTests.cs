@@ -10,6 +10,19 @@ namespace RedisFast.Tests.Networking;
 public sealed class SocketIoTests(ServerFixture f)
 {
     [Fact]
+    public void AcceptedSocketsKeepAliveAsRedisSetsThem()
+    {
+        // anet.c anetKeepAlive with tcp-keepalive 300 (the default): idle 300 s, probes every 100 s, 3 of them.
+        using RawClient c = f.Connect();
+        long id = long.Parse(c.Call("CLIENT", "ID")[1..^2]);
+        Socket socket = f.Server.Clients[id].Connection.Socket!;
+        Assert.Equal(1, (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+        Assert.Equal(300, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!);
+        Assert.Equal(100, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval)!);
+        Assert.Equal(3, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)!);
+    }
+
+    [Fact]
     public void CommandSplitAcrossTwoWritesWithAPauseCompletes()
     {
         using RawClient c = f.Connect();
