@@ -134,6 +134,12 @@ internal sealed partial class Client
         // The AOF: null while appendonly is off, so the path without it costs this one check.
         Persistence.Propagator? propagator = _server.Aof.Propagator;
         if (propagator is not null && IsDeniedByDiskError(command)) return;
+        // server.c processCommand, after the disk error check: writes need min-replicas-to-write good replicas.
+        if ((command.Flags & CommandFlags.Write) != 0 && _server.Config.NeedsReplicasToWrite)
+        {
+            Reject(command, "NOREPLICAS Not enough good replicas to write.");
+            return;
+        }
         LastCommand = command;
         // One test covers MULTI and RESP2 subscribed mode, so ordinary commands pay a single branch.
         if ((InMulti | IsSubscribed) && !PassesContextChecks(command)) return;

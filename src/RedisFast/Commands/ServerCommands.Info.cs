@@ -308,8 +308,9 @@ internal static partial class ServerCommands
     private static void WriteReplication(InfoWriter w, RedisServer server)
     {
         w.Field("role", "master")
-            .Field("connected_slaves", 0)
-            .Field("master_failover_state", "no-failover")
+            .Field("connected_slaves", 0);
+        if (server.Config.NeedsReplicasToWrite) w.Field("min_slaves_good_slaves", 0);
+        w.Field("master_failover_state", "no-failover")
             .Field("master_replid", server.ReplicationId)
             .Field("master_replid2", "0000000000000000000000000000000000000000")
             .Field("master_repl_offset", 0)

@@ -236,8 +236,8 @@ public sealed partial class ConfigRegistry
         Int("active-expire-effort", null, None, 1, 10, 1, () => c.ActiveExpireEffort, v => c.ActiveExpireEffort = (int)v);
         // CONFIG_MIN_HZ..CONFIG_MAX_HZ: Redis clamps instead of refusing (config.c, updateHZ).
         Int("hz", null, None, 0, IntMax, 10, () => c.Hz, v => c.Hz = (int)v, static v => Math.Clamp(v, 1, 500));
-        Int("min-replicas-to-write", "min-slaves-to-write", None, 0, IntMax, 0);
-        Int("min-replicas-max-lag", "min-slaves-max-lag", None, 0, IntMax, 10);
+        Int("min-replicas-to-write", "min-slaves-to-write", None, 0, IntMax, 0, () => c.MinReplicasToWrite, v => c.MinReplicasToWrite = (int)v);
+        Int("min-replicas-max-lag", "min-slaves-max-lag", None, 0, IntMax, 10, () => c.MinReplicasMaxLag, v => c.MinReplicasMaxLag = (int)v);
         Int("watchdog-period", null, Hidden, 0, IntMax, 0);
         Int("shutdown-timeout", null, None, 0, IntMax, 10);
         Int("repl-diskless-sync-max-replicas", null, None, 0, IntMax, 0);

@@ -24,6 +24,17 @@ public sealed class ServerConfig
     public int Timeout { get; set; }
 
     public int TcpKeepAlive { get; set; } = 300;
+
+    /// <summary>
+    /// min-replicas-to-write and min-replicas-max-lag: with both above 0, write commands need that many replicas
+    /// lagging less than that many seconds. RedisFast has no replicas, so writes are then refused (NOREPLICAS).
+    /// </summary>
+    public int MinReplicasToWrite { get; set; }
+
+    public int MinReplicasMaxLag { get; set; } = 10;
+
+    /// <summary>checkGoodReplicasStatus (replication.c) for a master with no replicas.</summary>
+    public bool NeedsReplicasToWrite => MinReplicasToWrite > 0 && MinReplicasMaxLag > 0;
     public long ProtoMaxBulkLen { get; set; } = RespLimits.DefaultMaxBulkLength;
     public long ClientQueryBufferLimit { get; set; } = RespLimits.DefaultQueryBufferLimit;
     public OutputBufferLimit OutputBufferLimitNormal { get; set; } = new(0, 0, 0);

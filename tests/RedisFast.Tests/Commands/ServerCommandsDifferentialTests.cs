@@ -16,6 +16,38 @@ public sealed class AdminDifferentialCollection : ICollectionFixture<Differentia
 public sealed class ServerCommandsDifferentialTests(DifferentialFixture f)
 {
     [Fact]
+    public void MinReplicasToWriteRefusesWritesWithoutReplicasLikeRedis()
+    {
+        // A master without replicas: with min-replicas-to-write and min-replicas-max-lag both above 0 every write is
+        // refused (queued ones too, failing the EXEC); reads, PING and PUBLISH go on. The last lines set it back.
+        static string ReplicationFields(string reply) => reply.StartsWith('$')
+            ? string.Join(",", reply.Split("\r\n").Where(l => l.StartsWith("connected_slaves") || l.StartsWith("min_slaves")))
+            : reply;
+        Differential.AssertSameReplies(f, Differential.Script("""
+            SET minrep:k v
+            CONFIG SET min-replicas-to-write 1
+            SET minrep:k w
+            GET minrep:k
+            DEL minrep:k
+            PING
+            PUBLISH minrep:ch x
+            INFO replication
+            MULTI
+            SET minrep:k w
+            GET minrep:k
+            EXEC
+            CONFIG SET min-replicas-max-lag 0
+            INFO replication
+            SET minrep:k x
+            CONFIG SET min-replicas-max-lag 10
+            CONFIG SET min-slaves-to-write 0
+            SET minrep:k y
+            GET minrep:k
+            DEL minrep:k
+            """), ReplicationFields);
+    }
+
+    [Fact]
     public void DbSizeFlushDbAndFlushAllAnswerLikeRedis()
     {
         Differential.AssertSameReplies(f, Differential.Script("""
