@@ -59,6 +59,14 @@ internal sealed partial class Client
     /// </summary>
     public long LastInteraction { get; set; }
 
+    /// <summary>redactClientCommandArgument: the current command's argument shows as "(redacted)" in the SLOWLOG.</summary>
+    public void RedactArgument(int index)
+    {
+        if (index < 64) _redacted |= 1UL << index;
+    }
+
+    private ulong _redacted;
+
     /// <summary>
     /// Authenticated as the default user (c->authenticated): from the start when no requirepass is set, else once
     /// AUTH or HELLO ... AUTH gave the password. Setting requirepass later leaves connected clients authenticated;
@@ -150,6 +158,7 @@ internal sealed partial class Client
     private void Call(CommandDefinition command)
     {
         long start = _server.Stats.CommandClock;
+        _redacted = 0;
         long errorsBefore = Reply.ErrorCount;
         long pendingBefore = Connection.Output.Pending;
         Persistence.Propagator? propagator = _server.Aof.Propagator;
@@ -172,6 +181,14 @@ internal sealed partial class Client
         long end = Stopwatch.GetTimestamp();
         _server.Stats.CommandClock = end;
         command.ElapsedTicks += end - start;
+        long slowerThan = _server.Config.SlowlogLogSlowerThan;
+        if (slowerThan >= 0 && (command.Flags & CommandFlags.SkipSlowlog) == 0 && !IsBlocked)
+        {
+            // call(): slowlogPushCurrentCommand with the duration in microseconds. (A blocked command, which Redis
+            // logs when it is served, is not logged.)
+            long micros = (long)((end - start) * (1_000_000.0 / Stopwatch.Frequency));
+            if (micros >= slowerThan) _server.SlowLog.Push(this, micros, _redacted, _server.Config.SlowlogMaxLen);
+        }
         command.Calls++;
         if (Reply.ErrorCount != errorsBefore) command.FailedCalls++;
         _server.Stats.CommandsProcessed++;

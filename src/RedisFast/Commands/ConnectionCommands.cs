@@ -119,6 +119,8 @@ internal static partial class ConnectionCommands
             ReadOnlySpan<byte> option = c.Args[j];
             if (Ascii.EqualsIgnoreCase(option, "auth"u8) && more >= 2)
             {
+                c.RedactArgument(j + 1);
+                c.RedactArgument(j + 2);
                 if (!Authenticate(c, c.Args[j + 1], c.Args[j + 2]))
                 {
                     c.Reply.WriteError(WrongPass);
@@ -173,6 +175,8 @@ internal static partial class ConnectionCommands
             c.Reply.WriteError(Errors.Syntax);
             return;
         }
+        // acl.c authCommand: "Always redact line containing password".
+        for (int i = 1; i < c.Argc; i++) c.RedactArgument(i);
         if (c.Argc == 2 && c.Server.Config.RequirePass.Length == 0)
         {
             c.Reply.WriteError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"u8);

@@ -30,9 +30,14 @@ internal static partial class ServerCommands
             return;
         }
         var pairs = new List<(string, string)>();
-        for (int i = 2; i < c.Argc; i += 2)
-            pairs.Add((Encoding.UTF8.GetString(c.Args[i]), Encoding.UTF8.GetString(c.Args[i + 1])));
         ConfigRegistry registry = c.Server.Config.Registry;
+        for (int i = 2; i < c.Argc; i += 2)
+        {
+            string name = Encoding.UTF8.GetString(c.Args[i]);
+            pairs.Add((name, Encoding.UTF8.GetString(c.Args[i + 1])));
+            // config.c configSetCommand: a secret's value never reaches the SLOWLOG.
+            if (registry.Find(name) is { } p && (p.Flags & ConfigFlags.Sensitive) != 0) c.RedactArgument(i + 1);
+        }
         RedisServer server = c.Server;
         string? error = registry.SetMany(pairs, AllowProtected(c, registry), changed => ApplyListenerChange(server, changed));
         if (error is null) c.Reply.WriteOk();

@@ -21,6 +21,11 @@ internal static partial class ServerCommands
         t.Add("time", 1, Loading | Stale | Fast, 0, 0, 0, Time, "server");
         t.Add("shutdown", -1, Admin | NoScript | Loading | Stale | NoMulti | AllowBusy, 0, 0, 0, Shutdown, "server");
         t.Add("info", -1, Loading | Stale, 0, 0, 0, Info, "server");
+        CommandDefinition slowlog = t.Add("slowlog", -2, None, 0, 0, 0, null, "server");
+        slowlog.Sub("get", -2, Admin | Loading | Stale, 0, 0, 0, SlowlogGet);
+        slowlog.Sub("len", 2, Admin | Loading | Stale, 0, 0, 0, SlowlogLen);
+        slowlog.Sub("reset", 2, Admin | Loading | Stale, 0, 0, 0, SlowlogReset);
+        slowlog.Sub("help", 2, Loading | Stale, 0, 0, 0, SlowlogHelp);
         CommandDefinition config = t.Add("config", -2, None, 0, 0, 0, null, "server");
         config.Sub("get", -3, Admin | NoScript | Loading | Stale, 0, 0, 0, ConfigGet);
         config.Sub("set", -4, Admin | NoScript | Loading | Stale, 0, 0, 0, ConfigSet);

@@ -249,13 +249,13 @@ public sealed partial class ConfigRegistry
         UInt("unixsocketperm", null, Immutable, NumericFormat.Octal, 0, Convert.ToUInt64("777", 8), 0);
         UInt("socket-mark-id", null, Immutable, NumericFormat.Integer, 0, UIntMax, 0);
         UInt("active-defrag-max-scan-fields", null, None, NumericFormat.Integer, 1, LongMax, 1000);
-        UInt("slowlog-max-len", null, None, NumericFormat.Integer, 0, LongMax, 128);
+        UInt("slowlog-max-len", null, None, NumericFormat.Integer, 0, LongMax, 128, () => c.SlowlogMaxLen, v => c.SlowlogMaxLen = v);
         UInt("acllog-max-len", null, None, NumericFormat.Integer, 0, LongMax, 128);
 
         Int("busy-reply-threshold", "lua-time-limit", None, 0, LongMax, 5000);
         Int("cluster-node-timeout", null, None, 0, LongMax, 15000);
         Int("cluster-ping-interval", null, Hidden, 0, LongMax, 0);
-        Int("slowlog-log-slower-than", null, None, -1, LongMax, 10000);
+        Int("slowlog-log-slower-than", null, None, -1, LongMax, 10000, () => c.SlowlogLogSlowerThan, v => c.SlowlogLogSlowerThan = v);
         Int("latency-monitor-threshold", null, None, 0, LongMax, 0);
         Memory("proto-max-bulk-len", null, None, 1024 * 1024, LongMax, 512L * 1024 * 1024, () => c.ProtoMaxBulkLen, v => c.ProtoMaxBulkLen = v);
         Int("stream-node-max-entries", null, None, 0, LongMax, 100);

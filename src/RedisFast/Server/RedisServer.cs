@@ -44,6 +44,9 @@ public sealed class RedisServer : IDisposable
         Aof = new Persistence.AppendOnlyFile(this);
     }
 
+    /// <summary>SLOWLOG's entries.</summary>
+    internal SlowLog SlowLog { get; } = new();
+
     /// <summary>Called on the loop when a shutdown begins (the host tells systemd STOPPING=1).</summary>
     public Action? ShutdownStarting { get; set; }
 

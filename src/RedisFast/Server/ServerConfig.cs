@@ -33,6 +33,12 @@ public sealed class ServerConfig
 
     public int MinReplicasMaxLag { get; set; } = 10;
 
+    /// <summary>slowlog-log-slower-than: microseconds from which a command enters the SLOWLOG (-1: never, 0: always).</summary>
+    public long SlowlogLogSlowerThan { get; set; } = 10_000;
+
+    /// <summary>slowlog-max-len: entries the SLOWLOG keeps.</summary>
+    public long SlowlogMaxLen { get; set; } = 128;
+
     /// <summary>checkGoodReplicasStatus (replication.c) for a master with no replicas.</summary>
     public bool NeedsReplicasToWrite => MinReplicasToWrite > 0 && MinReplicasMaxLag > 0;
     public long ProtoMaxBulkLen { get; set; } = RespLimits.DefaultMaxBulkLength;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using RedisFast.Server;
 using RedisFast.Tests.Infrastructure;
 
 namespace RedisFast.Tests.Commands;
@@ -65,36 +64,6 @@ public sealed partial class RequirePassTests
     ];
 
     [Fact]
-    public void RequirePassGatesCommandsUntilAuthLikeRedis()
-    {
-        using var fast = new RedisServer(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath(), LogLevel = "warning" });
-        fast.Start();
-        using var real = new RealRedisFixture();
-        List<string> expected = Run(real.Port);
-        List<string> actual = Run(fast.Port);
-        for (int i = 0; i < Steps.Length; i++)
-        {
-            Assert.True(expected[i] == actual[i],
-                $"{Steps[i].Connection}: {string.Join(' ', Steps[i].Command)}\n redis-server: {Differential.Escape(expected[i])}\n redisfast:    {Differential.Escape(actual[i])}");
-        }
-    }
-
-    private static List<string> Run(int port)
-    {
-        var connections = new Dictionary<string, RawClient>();
-        var replies = new List<string>();
-        try
-        {
-            foreach ((string name, string[] command) in Steps)
-            {
-                if (!connections.TryGetValue(name, out RawClient? c)) connections[name] = c = new RawClient("127.0.0.1", port);
-                replies.Add(HelloId().Replace(c.Call(command), "$2\r\nid\r\n:ID\r\n"));
-            }
-        }
-        finally
-        {
-            foreach (RawClient c in connections.Values) c.Dispose();
-        }
-        return replies;
-    }
+    public void RequirePassGatesCommandsUntilAuthLikeRedis() =>
+        Differential.AssertSameRepliesOnOwnServers(Steps, reply => HelloId().Replace(reply, "$2\r\nid\r\n:ID\r\n"));
 }

@@ -36,6 +36,44 @@ public static class Differential
         if (diffs.Length > 0) throw new XunitException("Replies differ from redis-server:\n" + diffs);
     }
 
+    /// <summary>
+    /// For steps that change what the whole server does (passwords, SLOWLOG, ...): runs them on a RedisFast and a
+    /// redis-server 7.0 started for this call alone, each step on the named connection (opened at its first step),
+    /// and asserts every normalized reply is the same.
+    /// </summary>
+    public static void AssertSameRepliesOnOwnServers(IReadOnlyList<(string Connection, string[] Command)> steps, Func<string, string> normalize)
+    {
+        using var fast = new RedisFast.Server.RedisServer(new RedisFast.Server.ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath(), LogLevel = "warning" });
+        fast.Start();
+        using var real = new RealRedisFixture();
+        List<string> expected = RunSteps(real.Port, steps, normalize);
+        List<string> actual = RunSteps(fast.Port, steps, normalize);
+        for (int i = 0; i < steps.Count; i++)
+        {
+            string step = $"{steps[i].Connection}: {string.Join(' ', steps[i].Command.Select(a => a.Length > 20 ? a[..20] + "..." : a))}";
+            Assert.True(expected[i] == actual[i], $"#{i} {step}\n redis-server: {Escape(expected[i])}\n redisfast:    {Escape(actual[i])}");
+        }
+    }
+
+    private static List<string> RunSteps(int port, IReadOnlyList<(string Connection, string[] Command)> steps, Func<string, string> normalize)
+    {
+        var connections = new Dictionary<string, RawClient>();
+        try
+        {
+            var replies = new List<string>();
+            foreach ((string name, string[] command) in steps)
+            {
+                if (!connections.TryGetValue(name, out RawClient? c)) connections[name] = c = new RawClient("127.0.0.1", port);
+                replies.Add(normalize(c.Call(command)));
+            }
+            return replies;
+        }
+        finally
+        {
+            foreach (RawClient c in connections.Values) c.Dispose();
+        }
+    }
+
     /// <summary>Parses a script written one command per line, arguments split like redis-cli (quotes allowed).</summary>
     public static IEnumerable<string[]> Script(string text)
     {

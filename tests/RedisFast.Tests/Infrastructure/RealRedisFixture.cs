@@ -65,11 +65,35 @@ public sealed class RealRedisFixture : IDisposable
         return null;
     }
 
+    private static int _nextPort = 20_000 + Random.Shared.Next(5_000);
+
+    /// <summary>
+    /// A port for a server a test starts as a child process: below the kernel's ephemeral range (32768 and up on
+    /// Linux), where the in-process servers bound to port 0 get theirs, and never the same one twice in this process.
+    /// A port that was merely free when asked (the old way) could be taken by a port-0 bind before the child bound
+    /// it, and the child's readiness check then talked to the wrong server.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            int port = Interlocked.Increment(ref _nextPort);
+            if (port > 32_000)
+            {
+                Interlocked.CompareExchange(ref _nextPort, 20_000, port);
+                continue;
+            }
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken by something outside this process: the next one.
+            }
+        }
     }
 
     public void Dispose()
