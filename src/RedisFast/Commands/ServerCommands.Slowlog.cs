@@ -1,3 +1,4 @@
+using System.Text;
 using RedisFast.Protocol;
 using RedisFast.Server;
 
@@ -12,7 +13,7 @@ internal static partial class ServerCommands
         if (c.Argc > 3)
         {
             // addReplySubcommandSyntaxError, naming the subcommand as typed.
-            c.Reply.WriteError($"ERR unknown subcommand or wrong number of arguments for '{System.Text.Encoding.UTF8.GetString(c.Args[1])}'. Try SLOWLOG HELP.");
+            c.Reply.WriteError($"ERR unknown subcommand or wrong number of arguments for '{Encoding.UTF8.GetString(c.Args[1])}'. Try SLOWLOG HELP.");
             return;
         }
         long count = 10;
@@ -32,8 +33,8 @@ internal static partial class ServerCommands
             c.Reply.WriteInteger(e.Microseconds);
             c.Reply.WriteArrayHeader(e.Arguments.Length);
             foreach (byte[] argument in e.Arguments) c.Reply.WriteBulk(argument);
-            c.Reply.WriteBulk(System.Text.Encoding.UTF8.GetBytes(e.Peer));
-            c.Reply.WriteBulk(System.Text.Encoding.UTF8.GetBytes(e.Name));
+            c.Reply.WriteBulk(Encoding.UTF8.GetBytes(e.Peer));
+            c.Reply.WriteBulk(Encoding.UTF8.GetBytes(e.Name));
         }
     }
 
