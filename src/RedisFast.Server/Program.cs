@@ -51,7 +51,16 @@ internal static class Program
             log.Warning("daemonize yes is not supported by RedisFast: running in the foreground (use a service manager to background it).");
 
         using var server = new RedisServer(config);
-        if (systemd is not null) server.ShutdownStarting = () => systemd.Send("STOPPING=1\n");
+        if (systemd is not null)
+        {
+            // READY=1 before any command is served, so STOPPING=1 (a SHUTDOWN at once) always comes after it.
+            server.BeforeServing = () =>
+            {
+                systemd.Send("STATUS=Ready to accept connections\n");
+                systemd.Send("READY=1\n");
+            };
+            server.ShutdownStarting = () => systemd.Send("STOPPING=1\n");
+        }
         try
         {
             server.Start();
@@ -74,8 +83,6 @@ internal static class Program
         server.Log.Warning("Server initialized");
         // Redis 7.0 logs "Ready to accept connections"; the " tcp" suffix is 7.2's form and keeps scripts that wait for either working.
         server.Log.Notice("Ready to accept connections tcp");
-        systemd?.Send("STATUS=Ready to accept connections\n");
-        systemd?.Send("READY=1\n");
 
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, server, "SIGTERM"));
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, server, "SIGINT"));

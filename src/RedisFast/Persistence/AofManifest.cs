@@ -129,7 +129,16 @@ internal sealed class AofManifest
     {
         string path = Path.Combine(directory, ManifestName(appendFilename));
         string temp = Path.Combine(directory, "temp-" + ManifestName(appendFilename));
-        NativeFile.WriteAllSynced(temp, Encoding.UTF8.GetBytes(Format()));
+        try
+        {
+            NativeFile.WriteAllSynced(temp, Encoding.UTF8.GetBytes(Format()));
+        }
+        catch (IOException)
+        {
+            // A full disk: leave no half-written temp manifest behind (the old manifest stays in force).
+            File.Delete(temp);
+            throw;
+        }
         File.Move(temp, path, overwrite: true);
         NativeFile.SyncDirectory(directory);
     }

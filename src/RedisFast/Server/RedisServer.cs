@@ -47,6 +47,9 @@ public sealed class RedisServer : IDisposable
     /// <summary>SLOWLOG's entries.</summary>
     internal SlowLog SlowLog { get; } = new();
 
+    /// <summary>Called by <see cref="Start"/> once the data is loaded and the ports are bound, before any client is served.</summary>
+    public Action? BeforeServing { get; set; }
+
     /// <summary>Called on the loop when a shutdown begins (the host tells systemd STOPPING=1).</summary>
     public Action? ShutdownStarting { get; set; }
 
@@ -139,6 +142,8 @@ public sealed class RedisServer : IDisposable
         if (Config.AppendOnly) Aof.LoadAndOpen();
         _listeners.AddRange(BindListeners(Config.Port, out int port));
         Port = port;
+        // Loaded and listening, nothing served yet: where Redis tells its supervisor it is ready.
+        BeforeServing?.Invoke();
         foreach (Listener listener in _listeners) listener.Start();
         // A sleeping thread of our own rather than a Timer: timer callbacks run on the thread pool, whose workers
         // then spin looking for more work (about 1,700 sched_yield/s each at hz 10, measured with strace), stealing
