@@ -125,7 +125,7 @@ fi
 echo "== RedisFast on 127.0.0.1:$FAST_PORT, redis-server on 127.0.0.1:$REDIS_PORT" >&2
 # A data directory each: with --server-args "--appendonly yes" both would otherwise write the same appendonlydir.
 mkdir -p "$WORK/redisfast" "$WORK/redis"
-(cd "$WORK/redisfast" && exec dotnet "$HOST_DLL" --port "$FAST_PORT" --bind 127.0.0.1 --dir "$WORK/redisfast" \
+(cd "$WORK/redisfast" && exec dotnet "$HOST_DLL" --port "$FAST_PORT" --bind 127.0.0.1 --save '' --dir "$WORK/redisfast" \
   "${server_args[@]}" "${fast_args[@]}") > "$WORK/redisfast.log" 2>&1 &
 FAST_PID=$!
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK/redis" \

@@ -71,6 +71,12 @@ internal static class Program
             server.Log.Warning(e.Message);
             return 1;
         }
+        catch (RedisFast.Persistence.Rdb.RdbLoadException e)
+        {
+            // server.c loadDataFromDisk: "Fatal error loading the DB ... Exiting." and exit(1).
+            server.Log.Warning(e.Message);
+            return 1;
+        }
         catch (System.Net.Sockets.SocketException e)
         {
             // Redis: "Warning: Could not create server TCP listening socket *:6379: bind: Address already in use" then exit 1.

@@ -139,9 +139,9 @@ internal sealed partial class Client
             Reject(command, "NOAUTH Authentication required.");
             return;
         }
-        // The AOF: null while appendonly is off, so the path without it costs this one check.
+        // The AOF: null while appendonly is off, so the path without it (and without a failed BGSAVE) costs two checks.
         Persistence.Propagator? propagator = _server.Aof.Propagator;
-        if (propagator is not null && IsDeniedByDiskError(command)) return;
+        if ((propagator is not null || !_server.Rdb.LastBackgroundSaveOk) && IsDeniedByDiskError(command)) return;
         // server.c processCommand, after the disk error check: writes need min-replicas-to-write good replicas.
         if ((command.Flags & CommandFlags.Write) != 0 && _server.Config.NeedsReplicasToWrite)
         {
@@ -222,13 +222,14 @@ internal sealed partial class Client
     }
 
     /// <summary>
-    /// server.c processCommand: while the AOF cannot be written, write commands (and PING) are refused with
-    /// "-MISCONF Errors writing to the AOF file: strerror"; reads are served.
+    /// server.c processCommand: while the last background save failed (stop-writes-on-bgsave-error) or the AOF cannot be
+    /// written, write commands (and PING) are refused with MISCONF; reads are served.
     /// </summary>
     private bool IsDeniedByDiskError(CommandDefinition command)
     {
         if ((command.Flags & CommandFlags.Write) == 0 && command.Name != "ping") return false;
-        string? error = _server.Aof.WriteError;
+        // writeCommandsDeniedByDiskError: a failed background save first, then the AOF.
+        string? error = _server.Rdb.WriteError ?? _server.Aof.WriteError;
         if (error is null) return false;
         Reject(command, error);
         return true;

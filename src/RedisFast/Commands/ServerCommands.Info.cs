@@ -205,7 +205,8 @@ internal static partial class ServerCommands
 
     private static void WritePersistence(InfoWriter w, RedisServer server)
     {
-        // Values of a server that has not saved since it started; the persistence code owns the real ones.
+        Persistence.RdbFile rdb = server.Rdb;
+        // Loading happens before the listeners open, and snapshots are not forks: these stay 0.
         w.Field("loading", 0)
             .Field("async_loading", 0)
             .Field("current_cow_peak", 0)
@@ -214,16 +215,16 @@ internal static partial class ServerCommands
             .Field("current_fork_perc", "0.00")
             .Field("current_save_keys_processed", 0)
             .Field("current_save_keys_total", 0)
-            .Field("rdb_changes_since_last_save", 0)
-            .Field("rdb_bgsave_in_progress", 0)
-            .Field("rdb_last_save_time", server.StartedAt.ToUnixTimeSeconds())
-            .Field("rdb_last_bgsave_status", "ok")
-            .Field("rdb_last_bgsave_time_sec", -1)
-            .Field("rdb_current_bgsave_time_sec", -1)
-            .Field("rdb_saves", 0)
-            .Field("rdb_last_cow_size", 0)
-            .Field("rdb_last_load_keys_expired", 0)
-            .Field("rdb_last_load_keys_loaded", 0)
+            .Field("rdb_changes_since_last_save", rdb.ChangesSinceLastSave)
+            .Field("rdb_bgsave_in_progress", rdb.SaveInProgress ? 1 : 0)
+            .Field("rdb_last_save_time", rdb.LastSaveUnix)
+            .Field("rdb_last_bgsave_status", rdb.LastBackgroundSaveOk ? "ok" : "err")
+            .Field("rdb_last_bgsave_time_sec", rdb.LastBackgroundSaveSeconds)
+            .Field("rdb_current_bgsave_time_sec", rdb.CurrentBackgroundSaveSeconds)
+            .Field("rdb_saves", rdb.Saves)
+            .Field("rdb_last_cow_size", rdb.LastCowSize)
+            .Field("rdb_last_load_keys_expired", rdb.LastLoadKeysExpired)
+            .Field("rdb_last_load_keys_loaded", rdb.LastLoadKeysLoaded)
             .Field("aof_enabled", server.Aof.IsOn ? 1 : 0)
             .Field("aof_rewrite_in_progress", server.Aof.RewriteInProgress ? 1 : 0)
             .Field("aof_rewrite_scheduled", server.Aof.RewriteScheduled ? 1 : 0)

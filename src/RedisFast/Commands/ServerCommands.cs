@@ -47,11 +47,17 @@ internal static partial class ServerCommands
         c.Reply.WriteOk();
     }
 
-    /// <summary>FLUSHALL [ASYNC|SYNC]: empties every database.</summary>
+    /// <summary>FLUSHALL [ASYNC|SYNC]: empties every database (and saves the empty data set when save points are set).</summary>
     public static void FlushAll(Client c)
     {
         if (!TryGetFlushMode(c)) return;
         foreach (Database db in c.Server.Keyspace.Databases) Flush(c, db);
+        // db.c flushAllDataAndResetRDB: a running background save is stopped, and with save points the (empty) data
+        // set is saved at once, so a restart does not bring the flushed keys back.
+        Persistence.RdbFile rdb = c.Server.Rdb;
+        rdb.KillBackgroundSave();
+        if (rdb.SavePointsConfigured) rdb.Save();
+        c.Server.Keyspace.Dirty++;
         c.ForcePropagation();
         c.Reply.WriteOk();
     }

@@ -122,8 +122,6 @@ internal static class AofLoader
         for (int i = 0; i < files.Count; i++)
         {
             AofFileInfo file = files[i];
-            if (file.Name.EndsWith(".rdb", StringComparison.Ordinal))
-                throw new AofLoadException($"The AOF base file {file.Name} is an RDB file: RedisFast does not load RDB preambles yet (aof-use-rdb-preamble no)");
             string path = Path.Combine(directory, file.Name);
             if (!File.Exists(path))
             {
@@ -133,6 +131,26 @@ internal static class AofLoader
             long fileStart = Stopwatch.GetTimestamp();
             byte[] data = File.ReadAllBytes(path);
             if (data.Length == 0) continue;
+            // aof.c loadSingleAppendOnlyFile: a file starting with "REDIS" is an RDB (aof-use-rdb-preamble yes: the base
+            // file of Redis 7, or the preamble of an older single-file AOF), then possibly commands after it.
+            int preamble = 0;
+            if (data.AsSpan().StartsWith("REDIS"u8))
+            {
+                server.Log.Notice("Reading RDB base file on AOF loading...");
+                try
+                {
+                    Rdb.RdbLoadResult rdb = Rdb.RdbLoader.Load(server, data, file.Name);
+                    RdbFile.LogLoaded(server.Log, rdb);
+                    preamble = rdb.Consumed;
+                }
+                catch (Rdb.RdbLoadException e)
+                {
+                    throw new AofLoadException(e.Message);
+                }
+                server.Log.Notice("Reading the remaining AOF tail...");
+                if (preamble == data.Length) continue;
+                data = data[preamble..];
+            }
             AofScan scan = Scan(data, file.Name);
             bool last = i == files.Count - 1;
             if (scan.Truncated)
@@ -140,14 +158,14 @@ internal static class AofLoader
                 if (!last) throw new AofLoadException("Fatal error: the truncated file is not the last file");
                 if (!server.Config.AofLoadTruncated)
                 {
-                    server.Log.Warning($"AOF file {file.Name} ends with an incomplete command: the last whole command ends at offset {scan.ValidLength} of {data.Length}.");
+                    server.Log.Warning($"AOF file {file.Name} ends with an incomplete command: the last whole command ends at offset {preamble + scan.ValidLength} of {preamble + data.Length}.");
                     throw new AofLoadException($"Unexpected end of file reading the append only file {file.Name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.");
                 }
                 server.Log.Warning($"!!! Warning: short read while loading the AOF file {file.Name}!!!");
-                server.Log.Warning($"!!! Truncating the AOF {file.Name} at offset {scan.ValidLength} !!!");
+                server.Log.Warning($"!!! Truncating the AOF {file.Name} at offset {preamble + scan.ValidLength} !!!");
                 using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
                 {
-                    stream.SetLength(scan.ValidLength);
+                    stream.SetLength(preamble + scan.ValidLength);
                     stream.Flush(flushToDisk: true);
                 }
                 server.Log.Warning($"AOF {file.Name} loaded anyway because aof-load-truncated is enabled");

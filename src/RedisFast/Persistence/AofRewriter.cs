@@ -60,9 +60,8 @@ internal static partial class AofRewriter
 
     /// <summary>
     /// Background rewrite (the child of aof.c rewriteAppendOnlyFileBackground): writes the keyspace as it was at the
-    /// instant of <paramref name="snapshot"/>, on the calling (non-loop) thread, while the loop keeps changing it.
-    /// Per slot of the instant: copy the slot, claim it (Pending → Reading), emit from the original value, release
-    /// it (Reading → Done); a slot the loop claimed first is emitted from the queue of preserved slots afterwards.
+    /// instant of <paramref name="snapshot"/>, on the calling (non-loop) thread, while the loop keeps changing it
+    /// (<see cref="SnapshotWalker"/>).
     /// </summary>
     /// <param name="control">Cancellation (SHUTDOWN, appendonly no) and the test knobs.</param>
     /// <returns>The file size, or -1 when cancelled.</returns>
@@ -72,42 +71,8 @@ internal static partial class AofRewriter
         var w = new AofCommandWriter(file, chunkBytes);
         long now = snapshot.Now;
         int selected = -1;
-        long preserved = 0;
-        if (!control.WaitAtStart()) return -1;
-        foreach (TableSnapshot t in snapshot.Tables)
-        {
-            byte[] states = t.States;
-            for (int i = 0; i < t.SlotCount; i++)
-            {
-                // Copy first, then claim: a successful claim proves the loop had not started changing the slot.
-                KeyEntry copy = t.EntryAt(i);
-                byte previous = Interlocked.CompareExchange(ref states[i], TableSnapshot.Reading, TableSnapshot.Pending);
-                if (previous != TableSnapshot.Pending)
-                {
-                    if (previous == TableSnapshot.Preserved) preserved++;
-                    continue;
-                }
-                Emit(w, t.DbId, copy, now, ref selected);
-                Interlocked.CompareExchange(ref states[i], TableSnapshot.Done, TableSnapshot.Reading);
-                if (control.AfterKey()) return -1;
-            }
-        }
-        // Every Preserved state was set before the claim that saw it, and its record is queued right after that.
-        var spin = new SpinWait();
-        while (preserved > 0)
-        {
-            if (snapshot.Preserved.TryDequeue(out PreservedEntry p))
-            {
-                Emit(w, p.DbId, p.Entry, now, ref selected);
-                preserved--;
-                if (control.AfterKey()) return -1;
-            }
-            else
-            {
-                spin.SpinOnce();
-            }
-        }
-        return w.Finish();
+        bool complete = SnapshotWalker.Walk(snapshot, control, (int db, in KeyEntry e) => Emit(w, db, e, now, ref selected));
+        return complete ? w.Finish() : -1;
     }
 
     /// <summary>One key: SELECT when the database changes, its type's commands, then PEXPIREAT for a TTL.</summary>

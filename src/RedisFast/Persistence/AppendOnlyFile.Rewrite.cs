@@ -84,6 +84,17 @@ internal sealed partial class AppendOnlyFile
 
     private bool StartRewrite(RewriteMode mode)
     {
+        // One snapshot at a time (Redis: one child): a BGSAVE in progress makes the rewrite wait for the cron.
+        if (_server.Rdb.SaveInProgress)
+        {
+            if (mode == RewriteMode.WaitRewrite)
+            {
+                _waitRewrite = true;
+                _server.Log.Warning("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.");
+            }
+            RewriteScheduled = true;
+            return true;
+        }
         if (_job is not null) return false;
         RewriteScheduled = false;
         try
@@ -137,7 +148,7 @@ internal sealed partial class AppendOnlyFile
     private void Cron()
     {
         if (_job is not null && _job.IsComplete) Finish();
-        if (_job is not null) return;
+        if (_job is not null || _server.Rdb.SaveInProgress) return;
         if (RewriteScheduled)
         {
             if (!RewriteLimited()) StartRewrite();

@@ -81,15 +81,15 @@ public sealed partial class ConfigRegistry
     private void AddBooleans()
     {
         ServerConfig c = _config;
-        Bool("rdbchecksum", null, Immutable, true);
+        Bool("rdbchecksum", null, Immutable, true, () => c.RdbChecksum, v => c.RdbChecksum = v);
         Bool("daemonize", null, Immutable, false);
         Bool("io-threads-do-reads", null, Immutable, false);
         Bool("always-show-logo", null, Immutable, false);
         Bool("protected-mode", null, None, true, () => c.ProtectedMode, v => c.ProtectedMode = v);
-        Bool("rdbcompression", null, None, true);
+        Bool("rdbcompression", null, None, true, () => c.RdbCompression, v => c.RdbCompression = v);
         Bool("rdb-del-sync-files", null, None, false);
         Bool("activerehashing", null, None, true, () => c.ActiveRehashing, v => c.ActiveRehashing = v);
-        Bool("stop-writes-on-bgsave-error", null, None, true);
+        Bool("stop-writes-on-bgsave-error", null, None, true, () => c.StopWritesOnBgsaveError, v => c.StopWritesOnBgsaveError = v);
         Bool("set-proc-title", null, Immutable, true);
         Bool("dynamic-hz", null, None, true);
         Bool("lazyfree-lazy-eviction", null, None, false);
@@ -102,7 +102,7 @@ public sealed partial class ConfigRegistry
         Bool("aof-rewrite-incremental-fsync", null, None, true);
         Bool("no-appendfsync-on-rewrite", null, None, false);
         Bool("cluster-require-full-coverage", null, None, true);
-        Bool("rdb-save-incremental-fsync", null, None, true);
+        Bool("rdb-save-incremental-fsync", null, None, true, () => c.RdbSaveIncrementalFsync, v => c.RdbSaveIncrementalFsync = v);
         Bool("aof-load-truncated", null, None, true, () => c.AofLoadTruncated, v => c.AofLoadTruncated = v);
         Bool("aof-use-rdb-preamble", null, None, true, () => c.AofUseRdbPreamble, v => c.AofUseRdbPreamble = v);
         Bool("aof-timestamp-enabled", null, None, false, () => c.AofTimestampEnabled, v => c.AofTimestampEnabled = v);

@@ -42,6 +42,8 @@ public sealed class RedisServer : IDisposable
         CronTasks.Add(Metrics.Sample);
         CronTasks.Add(static s => s.CloseIdleClients());
         Aof = new Persistence.AppendOnlyFile(this);
+        Rdb = new Persistence.RdbFile(this);
+        FinalSave = static s => s.Rdb.FinalSave();
     }
 
     /// <summary>SLOWLOG's entries.</summary>
@@ -55,6 +57,9 @@ public sealed class RedisServer : IDisposable
 
     /// <summary>The append-only file (on or off); <see cref="Persistence.AppendOnlyFile.Propagator"/> is null while off.</summary>
     internal Persistence.AppendOnlyFile Aof { get; }
+
+    /// <summary>RDB snapshots: dbfilename, SAVE, BGSAVE, the save points.</summary>
+    internal Persistence.RdbFile Rdb { get; }
 
     /// <summary>master_replid of INFO replication: 40 random hex characters.</summary>
     internal string ReplicationId { get; }
@@ -136,10 +141,12 @@ public sealed class RedisServer : IDisposable
     /// <summary>Binds every configured address and starts accepting.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">An address could not be bound (in use, not local, not an address).</exception>
     /// <exception cref="Persistence.AofLoadException">appendonly yes and the AOF could not be loaded (Redis exits with 1).</exception>
+    /// <exception cref="Persistence.Rdb.RdbLoadException">appendonly no and dbfilename could not be loaded (Redis exits with 1).</exception>
     public void Start()
     {
         // Redis loads the data set before serving (server.c loadDataFromDisk); nobody can connect yet.
         if (Config.AppendOnly) Aof.LoadAndOpen();
+        else Rdb.LoadAtStart();
         _listeners.AddRange(BindListeners(Config.Port, out int port));
         Port = port;
         // Loaded and listening, nothing served yet: where Redis tells its supervisor it is ready.

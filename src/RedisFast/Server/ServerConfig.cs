@@ -99,7 +99,21 @@ public sealed class ServerConfig
 
     /// <summary>auto-aof-rewrite-min-size: no automatic rewrite below this AOF size.</summary>
     public long AutoAofRewriteMinSize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>save: pairs of "seconds changes"; a snapshot is saved when that many changes are that old. Empty: never.</summary>
     public string Save { get; set; } = "3600 1 300 100 60 10000";
+
+    /// <summary>rdbcompression: LZF for long strings in RDB files.</summary>
+    public bool RdbCompression { get; set; } = true;
+
+    /// <summary>rdbchecksum: CRC-64 at the end of RDB files written (and checked on load).</summary>
+    public bool RdbChecksum { get; set; } = true;
+
+    /// <summary>stop-writes-on-bgsave-error: refuse writes with MISCONF while the last background save failed.</summary>
+    public bool StopWritesOnBgsaveError { get; set; } = true;
+
+    /// <summary>rdb-save-incremental-fsync: fsync RDB files every 32 MB while writing them.</summary>
+    public bool RdbSaveIncrementalFsync { get; set; } = true;
     public long MaxMemory { get; set; }
     public string MaxMemoryPolicy { get; set; } = "noeviction";
 

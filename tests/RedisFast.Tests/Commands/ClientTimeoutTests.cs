@@ -12,7 +12,7 @@ public sealed class ClientTimeoutTests
     [Fact]
     public void AnIdleClientIsClosedButBlockedSubscribedAndActiveOnesStay()
     {
-        using var fast = new RedisServer(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath(), LogLevel = "warning" });
+        using var fast = new RedisServer(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = TestDirectory.Create(), LogLevel = "warning" });
         fast.Start();
         using var real = new RealRedisFixture();
         Scenario[] scenarios = [new("redisfast", fast.Port), new("redis-server", real.Port)];

@@ -207,7 +207,7 @@ public sealed class StringEncodingAndExpiryTests(ServerFixture f)
     [Fact]
     public void Resp3RepliesUseTheNullTypeAndBulkStrings()
     {
-        var server = new RedisServer(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath(), LogLevel = "warning" });
+        var server = new RedisServer(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = TestDirectory.Create(), LogLevel = "warning" });
         try
         {
             var conn = new Connection(server, null);

@@ -43,7 +43,7 @@ public static class Differential
     /// </summary>
     public static void AssertSameRepliesOnOwnServers(IReadOnlyList<(string Connection, string[] Command)> steps, Func<string, string> normalize)
     {
-        using var fast = new RedisFast.Server.RedisServer(new RedisFast.Server.ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath(), LogLevel = "warning" });
+        using var fast = new RedisFast.Server.RedisServer(new RedisFast.Server.ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = TestDirectory.Create(), LogLevel = "warning" });
         fast.Start();
         using var real = new RealRedisFixture();
         List<string> expected = RunSteps(real.Port, steps, normalize);

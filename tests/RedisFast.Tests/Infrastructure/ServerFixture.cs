@@ -12,7 +12,7 @@ public sealed class ServerFixture : IDisposable
 
     public ServerFixture()
     {
-        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath(), LogLevel = "warning" };
+        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = TestDirectory.Create(), LogLevel = "warning" };
         Server = new RedisServer(config);
         Server.Start();
     }

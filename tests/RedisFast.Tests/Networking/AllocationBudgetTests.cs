@@ -35,7 +35,7 @@ public sealed class AllocationBudgetTests : IDisposable
 
     public AllocationBudgetTests()
     {
-        _server = new RedisServer(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath(), LogLevel = "warning" });
+        _server = new RedisServer(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = TestDirectory.Create(), LogLevel = "warning" });
         _connection = new Connection(_server, null);
         string[][] setup =
         [

@@ -9,7 +9,7 @@ internal sealed class TestServer : IDisposable
 {
     public TestServer(Action<ServerConfig>? configure = null)
     {
-        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath(), LogLevel = "nothing" };
+        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = TestDirectory.Create(), LogLevel = "nothing" };
         configure?.Invoke(config);
         Server = new RedisServer(config);
         Server.Start();

@@ -2,7 +2,7 @@ using RedisFast.Tests.Infrastructure;
 
 namespace RedisFast.Tests.Persistence;
 
-/// <summary>RedisFast's AOF directory and redis-server 7.0's are interchangeable (aof-use-rdb-preamble no).</summary>
+/// <summary>RedisFast's AOF directory and redis-server 7.0's are interchangeable (RedisFast reads RDB base files; it writes aof-use-rdb-preamble no).</summary>
 public sealed class AofInteropTests
 {
     private static void WriteSample(RawClient c)
@@ -84,6 +84,40 @@ public sealed class AofInteropTests
         {
             Assert.Equal("$1\r\nb\r\n", c.Call("GET", "before-rewrite"));
             Assert.Equal("$1\r\ny\r\n", c.Call("GET", "x"));
+            AssertSample(c);
+        }
+    }
+
+    [Fact]
+    public void RedisFastLoadsTheDirectoryRedisServerWroteWithItsDefaultRdbPreamble()
+    {
+        // 1. redis-server with its defaults (aof-use-rdb-preamble yes): the rewrite's base file is an RDB.
+        string dir = AofTestSupport.TempDir();
+        int port = RealRedisFixture.FreePort();
+        var redis = AofTestSupport.StartRedis(port, "--dir", dir, "--appendonly", "yes");
+        string expected;
+        using (var c = new RawClient("127.0.0.1", port))
+        {
+            Assert.Equal("+OK\r\n", c.Call("SET", "before-rewrite", "b"));
+            c.Call("RPUSH", "list", "1", "two", "3");
+            c.Call("HSET", "hash", "f", "v");
+            c.Call("ZADD", "zset", "2.5", "m", "-inf", "n");
+            c.Call("SADD", "set", "1", "2", "x");
+            c.Call("SET", "expiring", "v", "EX", "1000");
+            c.Call("BGREWRITEAOF");
+            for (int i = 0; i < 100 && !c.Call("INFO", "persistence").Contains("aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0"); i++) Thread.Sleep(50);
+            Thread.Sleep(200);
+            WriteSample(c);
+            expected = KeyspaceDump.Of(c);
+        }
+        AofTestSupport.Shutdown(port, redis);
+        Assert.Single(Directory.GetFiles(Path.Combine(dir, "appendonlydir"), "*.base.rdb"));
+        // 2. RedisFast starts on it: the RDB base, then the incr file.
+        using var server = AofTestSupport.NewServer(dir);
+        server.Start();
+        using (var c = new RawClient("127.0.0.1", server.Port))
+        {
+            Assert.Equal(expected, KeyspaceDump.Of(c));
             AssertSample(c);
         }
     }

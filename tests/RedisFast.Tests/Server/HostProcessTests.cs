@@ -151,7 +151,7 @@ public sealed class HostProcessTests
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
-                WorkingDirectory = Path.GetTempPath(),
+                WorkingDirectory = TestDirectory.Create(),
             };
             start.ArgumentList.Add(dll);
             foreach (string a in args) start.ArgumentList.Add(a);
