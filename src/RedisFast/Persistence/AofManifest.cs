@@ -60,8 +60,8 @@ internal sealed class AofManifest
     /// <summary>Manifest file name for <paramref name="appendFilename"/> (appendonly.aof.manifest).</summary>
     public static string ManifestName(string appendFilename) => appendFilename + ".manifest";
 
-    /// <summary>appendonly.aof.N.base.aof (RedisFast never writes an RDB preamble yet).</summary>
-    public static string BaseName(string appendFilename, long seq) => $"{appendFilename}.{seq}.base.aof";
+    /// <summary>appendonly.aof.N.base.rdb with aof-use-rdb-preamble yes, else appendonly.aof.N.base.aof.</summary>
+    public static string BaseName(string appendFilename, long seq, bool rdb) => $"{appendFilename}.{seq}.base.{(rdb ? "rdb" : "aof")}";
 
     /// <summary>appendonly.aof.N.incr.aof</summary>
     public static string IncrName(string appendFilename, long seq) => $"{appendFilename}.{seq}.incr.aof";

@@ -268,6 +268,8 @@ internal sealed partial class AppendOnlyFile
             Current = current.Copy();
             NewIncr = new AofFileInfo(AofManifest.IncrName(aof.FileName, current.CurrentIncrSeq + 1), current.CurrentIncrSeq + 1, AofFileType.Incr);
             TempBase = "temp-rewriteaof-bg-" + Environment.ProcessId + ".aof";
+            // aof-use-rdb-preamble as it was when the rewrite started (CONFIG SET may change it meanwhile).
+            RdbBase = aof._server.Config.AofUseRdbPreamble;
             _thread = new Thread(Run) { IsBackground = true, Name = "redisfast-aof-rewrite" };
         }
 
@@ -285,6 +287,9 @@ internal sealed partial class AppendOnlyFile
         public AofFileInfo NewIncr { get; }
 
         public string TempBase { get; }
+
+        /// <summary>aof-use-rdb-preamble yes: the base file is an RDB (appendonly.aof.N.base.rdb).</summary>
+        public bool RdbBase { get; }
 
         public required RewriteControl Control { get; init; }
 
@@ -340,7 +345,11 @@ internal sealed partial class AppendOnlyFile
                 if (Mode == RewriteMode.On) OpenNewIncr();
                 long size;
                 using (SafeFileHandle h = File.OpenHandle(tempBase, FileMode.Create, FileAccess.Write, FileShare.Read))
-                    size = AofRewriter.WriteSnapshot(Snapshot, h, ChunkBytes, Control);
+                {
+                    size = RdbBase
+                        ? RdbFile.WriteSnapshot(Snapshot, null, h, Config, ChunkBytes, Control, aofBase: true)
+                        : AofRewriter.WriteSnapshot(Snapshot, h, ChunkBytes, Control);
+                }
                 if (size < 0)
                 {
                     File.Delete(tempBase);
@@ -415,7 +424,7 @@ internal sealed partial class AppendOnlyFile
         {
             AofManifest old = During ?? Current;
             var final = new AofManifest { CurrentBaseSeq = old.CurrentBaseSeq + 1, CurrentIncrSeq = old.CurrentIncrSeq };
-            string baseName = AofManifest.BaseName(FileName, final.CurrentBaseSeq);
+            string baseName = AofManifest.BaseName(FileName, final.CurrentBaseSeq, RdbBase);
             AofFileInfo? incr = null;
             if (Mode == RewriteMode.On)
             {

@@ -140,10 +140,15 @@ internal sealed partial class AppendOnlyFile
             CurrentBaseSeq = old.CurrentBaseSeq + 1,
             CurrentIncrSeq = old.CurrentIncrSeq + 1,
         };
-        string baseName = AofManifest.BaseName(FileName, next.CurrentBaseSeq);
+        bool rdb = _server.Config.AofUseRdbPreamble;
+        string baseName = AofManifest.BaseName(FileName, next.CurrentBaseSeq, rdb);
         string temp = Path.Combine(Directory, "temp-rewriteaof-" + Environment.ProcessId + ".aof");
         using (SafeFileHandle h = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.Read))
-            _baseSize = AofRewriter.WriteBase(_server.Keyspace, h, _server.Config.AofFsyncChunkBytes);
+        {
+            _baseSize = rdb
+                ? RdbFile.WriteKeyspace(_server.Keyspace, h, _server.Config, _server.Config.AofFsyncChunkBytes, aofBase: true)
+                : AofRewriter.WriteBase(_server.Keyspace, h, _server.Config.AofFsyncChunkBytes);
+        }
         File.Move(temp, Path.Combine(Directory, baseName), overwrite: true);
         if (onStart) _server.Log.Notice($"Creating AOF base file {baseName} on server start");
         next.Base = new AofFileInfo(baseName, next.CurrentBaseSeq, AofFileType.Base);
@@ -202,8 +207,6 @@ internal sealed partial class AppendOnlyFile
         propagator.ResetSelectedDb();
         Propagator = propagator;
         _server.Keyspace.ExpiredKeyListener = propagator.KeyExpired;
-        if (_server.Config.AofUseRdbPreamble)
-            _server.Log.Verbose("aof-use-rdb-preamble yes: RedisFast writes AOF base files in the AOF format for now (as with 'no').");
         _writer.Start();
     }
 

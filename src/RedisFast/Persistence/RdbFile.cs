@@ -120,19 +120,7 @@ internal sealed class RdbFile
         try
         {
             using (SafeFileHandle file = opened)
-            {
-                RdbWriter w = NewWriter(file);
-                var visitor = new KeyWriter(w, _server.Keyspace.Now);
-                foreach (Database db in _server.Keyspace.Databases)
-                {
-                    KeyTable table = db.Table;
-                    if (table.Count == 0) continue;
-                    w.SelectDb(db.Id, table.Count, table.VolatileCount);
-                    visitor.Selected = db.Id;
-                    for (int i = 0; i < table.SlotCount; i++) visitor.Visit(db.Id, table.Peek(i));
-                }
-                w.Finish();
-            }
+                WriteKeyspace(_server.Keyspace, file, _server.Config, SyncBytes(_server.Config), aofBase: false);
             Commit(temp);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -277,12 +265,49 @@ internal sealed class RdbFile
     private string OpenError(string temp, Exception e) =>
         $"Failed opening the temp RDB file {Path.GetFileName(temp)} (in server root dir {_server.Config.Dir}) for saving: {e.Message}";
 
-    private RdbWriter NewWriter(SafeFileHandle file)
+    /// <summary>rdb-save-incremental-fsync: an fsync every 4 MB, or only at the end.</summary>
+    private static long SyncBytes(ServerConfig config) => config.RdbSaveIncrementalFsync ? RdbAutoSyncBytes : 0;
+
+    private static RdbWriter NewWriter(SafeFileHandle file, ServerConfig config, long syncBytes, bool aofBase)
     {
-        ServerConfig config = _server.Config;
-        var w = new RdbWriter(file, config.RdbSaveIncrementalFsync ? RdbAutoSyncBytes : 0, config.RdbCompression, config.RdbChecksum);
-        w.Header(aofBase: false, usedMemory: GC.GetTotalMemory(false));
+        var w = new RdbWriter(file, syncBytes, config.RdbCompression, config.RdbChecksum);
+        w.Header(aofBase, usedMemory: GC.GetTotalMemory(false));
         return w;
+    }
+
+    /// <summary>
+    /// Writes the live keyspace as an RDB file, on the loop (SAVE, and a new AOF's base file with aof-use-rdb-preamble
+    /// yes); fsynced at the end. Returns the file size.
+    /// </summary>
+    /// <exception cref="IOException">A write or fsync failed.</exception>
+    public static long WriteKeyspace(Keyspace keyspace, SafeFileHandle file, ServerConfig config, long syncBytes, bool aofBase)
+    {
+        RdbWriter w = NewWriter(file, config, syncBytes, aofBase);
+        var visitor = new KeyWriter(w, keyspace.Now);
+        foreach (Database db in keyspace.Databases)
+        {
+            KeyTable table = db.Table;
+            if (table.Count == 0) continue;
+            w.SelectDb(db.Id, table.Count, table.VolatileCount);
+            visitor.Selected = db.Id;
+            for (int i = 0; i < table.SlotCount; i++) visitor.Visit(db.Id, table.Peek(i));
+        }
+        return w.Finish();
+    }
+
+    /// <summary>
+    /// Writes the keyspace of <paramref name="snapshot"/>'s instant as an RDB file, on a background thread
+    /// (<see cref="SnapshotWalker"/>: BGSAVE, and the AOF rewrite's base file with aof-use-rdb-preamble yes).
+    /// </summary>
+    /// <param name="counts">Keys and expires per database at the instant (RESIZEDB hints), or null.</param>
+    /// <returns>The file size, or -1 when <paramref name="control"/> cancelled it.</returns>
+    /// <exception cref="IOException">A write or fsync failed.</exception>
+    public static long WriteSnapshot(RewriteSnapshot snapshot, (long Keys, long Expires)[]? counts, SafeFileHandle file, ServerConfig config,
+        long syncBytes, RewriteControl control, bool aofBase)
+    {
+        RdbWriter w = NewWriter(file, config, syncBytes, aofBase);
+        var visitor = new KeyWriter(w, snapshot.Now, counts);
+        return SnapshotWalker.Walk(snapshot, control, visitor.Visit) ? w.Finish() : -1;
     }
 
     /// <summary>Renames a complete, fsynced temp file over dbfilename and makes the rename durable.</summary>
@@ -380,10 +405,8 @@ internal sealed class RdbFile
                 }
                 using (SafeFileHandle file = opened)
                 {
-                    RdbWriter w = _owner.NewWriter(file);
-                    var visitor = new KeyWriter(w, Snapshot.Now, _counts);
-                    complete = SnapshotWalker.Walk(Snapshot, Control, visitor.Visit);
-                    if (complete) w.Finish();
+                    ServerConfig config = _owner._server.Config;
+                    complete = WriteSnapshot(Snapshot, _counts, file, config, SyncBytes(config), Control, aofBase: false) >= 0;
                 }
                 if (complete) _owner.Commit(TempPath);
                 else TryDelete(TempPath);

@@ -89,6 +89,45 @@ public sealed class AofInteropTests
     }
 
     [Fact]
+    public void WithAofUseRdbPreambleYesBaseFilesAreRdbFilesThatRedisCheckAofAndRedisServerAccept()
+    {
+        // 1. RedisFast with Redis's default: the base of the first start and of every rewrite is an RDB.
+        string dir = AofTestSupport.TempDir();
+        string manifest = Path.Combine(dir, "appendonlydir", "appendonly.aof.manifest");
+        string expected;
+        using (var server = AofTestSupport.NewServer(dir, "always", c => c.AofUseRdbPreamble = true))
+        {
+            server.Start();
+            Assert.Equal("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n", File.ReadAllText(manifest));
+            using var c = new RawClient("127.0.0.1", server.Port);
+            c.Call("RPUSH", "list", "1", "two", "3");
+            c.Call("HSET", "hash", "f", "v");
+            c.Call("ZADD", "zset", "2.5", "m", "-inf", "n");
+            c.Call("SADD", "set", "1", "2", "x");
+            Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+            AofTestSupport.WaitForRewrite(c);
+            WriteSample(c);
+            expected = KeyspaceDump.Of(c);
+        }
+        Assert.Equal("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n", File.ReadAllText(manifest));
+        Assert.StartsWith("REDIS0010", File.ReadAllText(Path.Combine(dir, "appendonlydir", "appendonly.aof.2.base.rdb")));
+        // 2. redis-check-aof validates it (the RDB part too), redis-server 7.0 and RedisFast load the same data.
+        (int code, string output) = AofTestSupport.Run("redis-check-aof", manifest);
+        Assert.True(code == 0, output);
+        Assert.Contains("RDB preamble is OK", output);
+        int port = RealRedisFixture.FreePort();
+        var redis = AofTestSupport.StartRedis(port, "--dir", dir, "--appendonly", "yes");
+        using (var c = new RawClient("127.0.0.1", port)) Assert.Equal(expected, KeyspaceDump.Of(c));
+        AofTestSupport.Shutdown(port, redis);
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal(expected, KeyspaceDump.Of(c));
+        }
+    }
+
+    [Fact]
     public void RedisFastLoadsTheDirectoryRedisServerWroteWithItsDefaultRdbPreamble()
     {
         // 1. redis-server with its defaults (aof-use-rdb-preamble yes): the rewrite's base file is an RDB.

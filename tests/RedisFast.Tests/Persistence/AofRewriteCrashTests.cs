@@ -34,7 +34,7 @@ public sealed class AofRewriteCrashTests
         }
         // The manifest still lists the old base and incr plus the incr opened at the rewrite start.
         Assert.Equal(
-            "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+            "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
             File.ReadAllText(Path.Combine(appendDir, "appendonly.aof.manifest")));
         int port2 = RealRedisFixture.FreePort();
         using (var host = AofHostProcess.Start(port2, dir))
@@ -65,7 +65,7 @@ public sealed class AofRewriteCrashTests
             host.KillHard();
         }
         string manifest = Path.Combine(appendDir, "appendonly.aof.manifest");
-        Assert.Equal("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n", File.ReadAllText(manifest));
+        Assert.Equal("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n", File.ReadAllText(manifest));
         (int code, string output) = AofTestSupport.Run("redis-check-aof", manifest);
         Assert.True(code == 0, output);
         Assert.Contains("is valid", output);

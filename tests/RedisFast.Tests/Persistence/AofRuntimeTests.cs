@@ -15,7 +15,7 @@ public sealed class AofRuntimeTests
     {
         // 1. Start without the AOF and write.
         string dir = AofTestSupport.TempDir();
-        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = dir, LogLevel = "warning", Save = "" };
+        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = dir, LogLevel = "warning", Save = "", AofUseRdbPreamble = false };
         using (var server = new RedisServer(config))
         {
             server.Start();

@@ -11,10 +11,13 @@ internal static class AofTestSupport
 {
     public static string TempDir() => Directory.CreateTempSubdirectory("redisfast-aof-").FullName;
 
-    /// <summary>An in-process server with appendonly yes in <paramref name="dir"/> (not started).</summary>
+    /// <summary>
+    /// An in-process server with appendonly yes in <paramref name="dir"/> (not started), writing base files in the AOF
+    /// format (aof-use-rdb-preamble no, what these tests compare byte for byte); RDB base files have tests of their own.
+    /// </summary>
     public static RedisServer NewServer(string dir, string fsync = "everysec", Action<ServerConfig>? configure = null)
     {
-        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = dir, LogLevel = "warning", Save = "" };
+        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = dir, LogLevel = "warning", Save = "", AofUseRdbPreamble = false };
         config.AppendOnly = true;
         config.AppendFsync = fsync;
         configure?.Invoke(config);
