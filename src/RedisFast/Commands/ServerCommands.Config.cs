@@ -92,7 +92,16 @@ internal static partial class ServerCommands
     /// <summary>CONFIG RESETSTAT: clears INFO stats, command stats and error counts.</summary>
     public static void ConfigResetStat(Client c)
     {
-        RedisServer server = c.Server;
+        ResetStats(c.Server);
+        c.Reply.WriteOk();
+    }
+
+    /// <summary>
+    /// What CONFIG RESETSTAT clears; also called after start-up loading, whose replayed commands Redis never counts
+    /// (it runs them without call()).
+    /// </summary>
+    internal static void ResetStats(RedisServer server)
+    {
         server.Stats.Reset();
         server.Errors.Reset();
         server.Keyspace.Stats.Reset();
@@ -103,7 +112,6 @@ internal static partial class ServerCommands
             if (command.Subcommands is null) continue;
             foreach (CommandDefinition sub in command.Subcommands.All) ResetCommandStats(sub);
         }
-        c.Reply.WriteOk();
     }
 
     private static void ResetCommandStats(CommandDefinition command)

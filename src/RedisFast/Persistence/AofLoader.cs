@@ -139,9 +139,7 @@ internal static class AofLoader
                 server.Log.Notice("Reading RDB base file on AOF loading...");
                 try
                 {
-                    Rdb.RdbLoadResult rdb = Rdb.RdbLoader.Load(server, data, file.Name);
-                    RdbFile.LogLoaded(server.Log, rdb);
-                    preamble = rdb.Consumed;
+                    preamble = Rdb.RdbLoader.Load(server, data, file.Name).Consumed;
                 }
                 catch (Rdb.RdbLoadException e)
                 {

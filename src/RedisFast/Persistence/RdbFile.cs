@@ -94,19 +94,10 @@ internal sealed class RdbFile
             throw new RdbLoadException($"Fatal error loading the DB: {e.Message}. Exiting.");
         }
         RdbLoadResult result = RdbLoader.Load(_server, data, _server.Config.DbFilename);
-        LogLoaded(_server.Log, result);
         LastLoadKeysLoaded = result.KeysLoaded;
         LastLoadKeysExpired = result.ExpiredSkipped;
         _dirtyAtLastSave = _server.Keyspace.Dirty;
         _server.Log.Notice($"DB loaded from disk: {Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} seconds");
-    }
-
-    /// <summary>rdb.c rdbLoad's log lines about what was loaded.</summary>
-    public static void LogLoaded(ServerLog log, RdbLoadResult result)
-    {
-        if (result.RedisVersion is not null) log.Notice($"Loading RDB produced by version {result.RedisVersion}");
-        if (result.CreatedUnixSeconds > 0) log.Notice($"RDB age {DateTimeOffset.UtcNow.ToUnixTimeSeconds() - result.CreatedUnixSeconds} seconds");
-        log.Notice($"Done loading RDB, keys loaded: {result.KeysLoaded}, keys expired: {result.ExpiredSkipped}.");
     }
 
     /// <summary>SAVE, FLUSHALL and the final save of SHUTDOWN (rdb.c rdbSave): writes the keyspace on the loop.</summary>

@@ -147,6 +147,9 @@ public sealed class RedisServer : IDisposable
         // Redis loads the data set before serving (server.c loadDataFromDisk); nobody can connect yet.
         if (Config.AppendOnly) Aof.LoadAndOpen();
         else Rdb.LoadAtStart();
+        // Loading replays commands through a detached client: none of them is a client's command.
+        ServerCommands.ResetStats(this);
+        SlowLog.Reset();
         _listeners.AddRange(BindListeners(Config.Port, out int port));
         Port = port;
         // Loaded and listening, nothing served yet: where Redis tells its supervisor it is ready.
