@@ -112,7 +112,17 @@ internal static class AofTestSupport
         p.ErrorDataReceived += (_, _) => { };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        WaitForPort(port, p);
+        try
+        {
+            WaitForPort(port, p);
+        }
+        catch
+        {
+            // Alive but never listening: do not leave it running after the test.
+            if (!p.HasExited) p.Kill();
+            p.Dispose();
+            throw;
+        }
         // Listening comes before loading the AOF: wait until commands are served (no -LOADING).
         using (var c = new RawClient("127.0.0.1", port))
         {

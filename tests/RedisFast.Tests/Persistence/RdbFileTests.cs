@@ -1,5 +1,5 @@
-using RedisFast.Server;
 using RedisFast.Tests.Infrastructure;
+using static RedisFast.Tests.Persistence.FastServers;
 
 namespace RedisFast.Tests.Persistence;
 
@@ -10,8 +10,8 @@ namespace RedisFast.Tests.Persistence;
 /// </summary>
 public sealed class RdbFileTests
 {
-    private static RedisServer NewServer(string dir, string save = "3600 1 300 100 60 10000") =>
-        new(new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = dir, LogLevel = "warning", Save = save });
+    /// <summary>Redis's default save points.</summary>
+    private const string SavePoints = "3600 1 300 100 60 10000";
 
     /// <summary>Every type, small and large encodings, TTLs, several databases.</summary>
     private static void WriteData(RawClient c, string tag = "")
@@ -37,10 +37,10 @@ public sealed class RdbFileTests
         c.Call("SELECT", "0");
     }
 
-    private static string Dump(int port)
+    private static KeyspaceDump Dump(int port)
     {
         using var c = new RawClient("127.0.0.1", port);
-        return KeyspaceDump.Of(c);
+        return KeyspaceDump.Read(c);
     }
 
     private static void WaitForBgsave(RawClient c)
@@ -57,8 +57,8 @@ public sealed class RdbFileTests
     public void SaveWritesADumpThatRedisCheckRdbAcceptsAndRedisServerLoadsWithTheSameData()
     {
         string dir = TestDirectory.Create();
-        string expected;
-        using (var server = NewServer(dir))
+        KeyspaceDump expected;
+        using (var server = NewServer(dir, SavePoints))
         {
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
@@ -69,41 +69,31 @@ public sealed class RdbFileTests
             string info = c.Call("INFO", "persistence");
             Assert.Contains("rdb_changes_since_last_save:0\r\n", info);
             Assert.Contains("rdb_saves:1\r\n", info);
-            expected = KeyspaceDump.Of(c);
+            expected = KeyspaceDump.Read(c);
         }
         string file = Path.Combine(dir, "dump.rdb");
         (int code, string output) = AofTestSupport.Run("redis-check-rdb", file);
         Assert.True(code == 0, output);
         Assert.Contains("RDB looks OK", output);
-        int port = RealRedisFixture.FreePort();
-        var redis = AofTestSupport.StartRedis(port, "--dir", dir, "--appendonly", "no");
-        try
-        {
-            Assert.Equal(expected, Dump(port));
-        }
-        finally
-        {
-            AofTestSupport.Shutdown(port, redis);
-        }
+        using RedisChild redis = RedisChild.Start(dir, "dump.rdb");
+        KeyspaceDump.AssertSame(expected, Dump(redis.Port));
     }
 
     [Fact]
     public void AServerStartedOnADumpRedisServerWroteHasTheSameData()
     {
         string dir = TestDirectory.Create();
-        int port = RealRedisFixture.FreePort();
-        var redis = AofTestSupport.StartRedis(port, "--dir", dir, "--appendonly", "no");
-        string expected;
-        using (var c = new RawClient("127.0.0.1", port))
+        KeyspaceDump expected;
+        using (RedisChild redis = RedisChild.Start(dir, "dump.rdb"))
         {
+            using RawClient c = redis.Connect();
             WriteData(c);
             Assert.Equal("+OK\r\n", c.Call("SAVE"));
-            expected = KeyspaceDump.Of(c);
+            expected = KeyspaceDump.Read(c);
         }
-        AofTestSupport.Shutdown(port, redis);
-        using var server = NewServer(dir);
+        using var server = NewServer(dir, SavePoints);
         server.Start();
-        Assert.Equal(expected, Dump(server.Port));
+        KeyspaceDump.AssertSame(expected, Dump(server.Port));
         using var client = new RawClient("127.0.0.1", server.Port);
         Assert.Contains("rdb_last_load_keys_loaded:13\r\n", client.Call("INFO", "persistence"));
         // The commands that rebuilt the data set are not clients' commands (Redis runs them without call()).
@@ -115,7 +105,7 @@ public sealed class RdbFileTests
     public async Task ShutdownSavesWhenSavePointsAreSetAndNosaveOrNoSavePointsSkipIt()
     {
         string dir = TestDirectory.Create();
-        using (var server = NewServer(dir))
+        using (var server = NewServer(dir, SavePoints))
         {
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
@@ -123,7 +113,7 @@ public sealed class RdbFileTests
             c.Send(RawClient.Encode("SHUTDOWN"));
             Assert.Same(server.Stopped, await Task.WhenAny(server.Stopped, Task.Delay(10_000)));
         }
-        using (var server = NewServer(dir))
+        using (var server = NewServer(dir, SavePoints))
         {
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
@@ -132,7 +122,7 @@ public sealed class RdbFileTests
             c.Send(RawClient.Encode("SHUTDOWN", "NOSAVE"));
             Assert.Same(server.Stopped, await Task.WhenAny(server.Stopped, Task.Delay(10_000)));
         }
-        using (var server = NewServer(dir, save: ""))
+        using (var server = NewServer(dir))
         {
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
@@ -142,7 +132,7 @@ public sealed class RdbFileTests
             c.Send(RawClient.Encode("SHUTDOWN"));
             Assert.Same(server.Stopped, await Task.WhenAny(server.Stopped, Task.Delay(10_000)));
         }
-        using (var server = NewServer(dir))
+        using (var server = NewServer(dir, SavePoints))
         {
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
@@ -154,8 +144,8 @@ public sealed class RdbFileTests
     public void BgsaveWritesTheDataSetOfItsInstantWhileWritesGoOn()
     {
         string dir = TestDirectory.Create();
-        string before;
-        using (var server = NewServer(dir, save: ""))
+        KeyspaceDump before;
+        using (var server = NewServer(dir))
         {
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
@@ -165,7 +155,7 @@ public sealed class RdbFileTests
                 c.Send(RawClient.Encode(["MSET", .. Enumerable.Range(i, 500).SelectMany(k => new[] { "key:" + k, "v" + k })]));
                 c.ReadReply();
             }
-            before = KeyspaceDump.Of(c);
+            before = KeyspaceDump.Read(c);
             Assert.Equal("+Background saving started\r\n", c.Call("BGSAVE"));
             // Change everything right away: the file must still hold the values of the BGSAVE instant.
             for (int i = 0; i < 20_000; i += 500)
@@ -182,10 +172,10 @@ public sealed class RdbFileTests
             Assert.Contains("rdb_last_bgsave_status:ok\r\n", info);
             Assert.Contains("rdb_saves:1\r\n", info);
         }
-        using (var server = NewServer(dir, save: ""))
+        using (var server = NewServer(dir))
         {
             server.Start();
-            Assert.Equal(before, Dump(server.Port));
+            KeyspaceDump.AssertSame(before, Dump(server.Port));
         }
         Assert.Empty(Directory.GetFiles(dir, "temp-*"));
     }
@@ -194,7 +184,7 @@ public sealed class RdbFileTests
     public void BgsaveRepliesAsRedisDoes()
     {
         string dir = TestDirectory.Create();
-        using var server = NewServer(dir, save: "");
+        using var server = NewServer(dir);
         server.Start();
         using var c = new RawClient("127.0.0.1", server.Port);
         Assert.Equal("-ERR syntax error\r\n", c.Call("BGSAVE", "NOW"));
@@ -228,7 +218,7 @@ public sealed class RdbFileTests
     {
         string dir = TestDirectory.Create();
         using var gate = new ManualResetEventSlim(false);
-        using var server = NewServer(dir, save: "");
+        using var server = NewServer(dir);
         server.Aof.TestRewriteGate = gate;
         server.Start();
         using var c = new RawClient("127.0.0.1", server.Port);
@@ -250,7 +240,7 @@ public sealed class RdbFileTests
         string root = TestDirectory.Create();
         string dir = Path.Combine(root, "data");
         Directory.CreateDirectory(dir);
-        using var server = NewServer(dir, save: "3600 1");
+        using var server = NewServer(dir, "3600 1");
         server.Start();
         using var c = new RawClient("127.0.0.1", server.Port);
         Assert.Equal("+OK\r\n", c.Call("SET", "a", "1"));
@@ -278,7 +268,7 @@ public sealed class RdbFileTests
     public void FlushallWithSavePointsSavesTheEmptyDataSet()
     {
         string dir = TestDirectory.Create();
-        using (var server = NewServer(dir))
+        using (var server = NewServer(dir, SavePoints))
         {
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
@@ -288,7 +278,7 @@ public sealed class RdbFileTests
             Assert.Contains("rdb_changes_since_last_save:1\r\n", c.Call("INFO", "persistence"));
         }
         // Disposed without SHUTDOWN: only the FLUSHALL's save is on disk.
-        using (var server = NewServer(dir))
+        using (var server = NewServer(dir, SavePoints))
         {
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
@@ -300,7 +290,7 @@ public sealed class RdbFileTests
     public void ASavePointThatIsReachedSavesInTheBackground()
     {
         string dir = TestDirectory.Create();
-        using var server = NewServer(dir, save: "1 2");
+        using var server = NewServer(dir, "1 2");
         server.Start();
         using var c = new RawClient("127.0.0.1", server.Port);
         c.Call("SET", "a", "1");
@@ -318,7 +308,7 @@ public sealed class RdbFileTests
     {
         string dir = TestDirectory.Create();
         File.WriteAllText(Path.Combine(dir, "dump.rdb"), "NOT AN RDB FILE");
-        using var server = NewServer(dir);
+        using var server = NewServer(dir, SavePoints);
         var e = Assert.Throws<RedisFast.Persistence.Rdb.RdbLoadException>(server.Start);
         Assert.Contains("Wrong signature", e.Message);
     }

@@ -1,7 +1,10 @@
 using RedisFast.Networking;
 using RedisFast.Persistence.Rdb;
 using RedisFast.Server;
-using static RedisFast.Tests.Persistence.RdbLoaderTestSupport;
+using RedisFast.Tests.Infrastructure;
+using static RedisFast.Tests.Infrastructure.Latin1Commands;
+using static RedisFast.Tests.Persistence.FastServers;
+using static RedisFast.Tests.Persistence.RdbBlobs;
 
 namespace RedisFast.Tests.Persistence;
 
@@ -17,9 +20,9 @@ public sealed class RdbLoaderEncodingTests : IDisposable
 
     public RdbLoaderEncodingTests() => _client = new Connection(_server, null);
 
-    private string Call(params string[] args) => RdbLoaderTestSupport.Call(_client, args);
+    private string Call(params string[] args) => Latin1Commands.Call(_client, args);
 
-    private List<string?> Members(string key) => [.. ParseArray(Call("SMEMBERS", key)).Order(StringComparer.Ordinal)];
+    private List<string> Members(string key) => [.. Strings(_client, "SMEMBERS", key).Order(StringComparer.Ordinal)];
 
     private string Select(int db) => Call("SELECT", db.ToString());
 
@@ -48,7 +51,7 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     [Fact]
     public void ZiplistListsHashesAndSortedSetsDecodeEveryEntryEncoding()
     {
-        byte[] image = new Image(7)
+        byte[] image = new RdbImage(7)
             .Key(10, "list").String(Ziplist(ZiplistEntries))
             .Key(13, "hash").String(Ziplist("f", "v", "n", 123L, "big", -70000L))
             .Key(12, "zset").String(Ziplist("m1", "1.5", "m2", 3L, "m3", "-inf", "m4", "inf", "m5", -2L))
@@ -66,7 +69,7 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     [Fact]
     public void ListpackSetsHashesAndSortedSetsDecodeEveryEntryEncoding()
     {
-        byte[] image = new Image()
+        byte[] image = new RdbImage()
             .Key(20, "set").String(Listpack(ListpackEntries))
             .Key(16, "hash").String(Listpack("f", 4000L, "g", "value", "", ""))
             .Key(17, "zset").String(Listpack("a", "0.5", "b", -3L, "c", 1L << 40))
@@ -87,7 +90,7 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     {
         byte[] node2 = Ziplist("c", new string('y', 100), 7L);
         byte[] packed = Listpack("p1", 2L);
-        byte[] image = new Image()
+        byte[] image = new RdbImage()
             .Key(14, "v1").Length(3)
                 .String(Ziplist("a", "b"))
                 .LzfString(LzfLiterals(node2), node2.Length)
@@ -107,7 +110,7 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     public void ZipmapHashesDecodeIncludingBigLengthsAndFreeSpace()
     {
         string longField = new('f', 300);
-        byte[] image = new Image(3)
+        byte[] image = new RdbImage(3)
             .Key(9, "zm").String(Zipmap(2, ("f1", "v1"), ("f2", ""), (longField, "x"), ("n", new string('v', 260))))
             .Key(9, "zm0").String(Zipmap(0, ("a", "b")))
             .End();
@@ -123,7 +126,7 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     [Fact]
     public void PlainTypesDecodeIntegerAndLzfEncodedStrings()
     {
-        byte[] image = new Image(6)
+        byte[] image = new RdbImage(6)
             .Key(0, "s8").IntString(-5, 1)
             .Key(0, "s16").IntString(-1000, 2)
             .Key(0, "s32").IntString(100000, 4)
@@ -157,7 +160,7 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     {
         long future = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 100_000;
         int futureSeconds = (int)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1000);
-        byte[] image = new Image(9)
+        byte[] image = new RdbImage(9)
             .Aux("redis-ver", "6.2.0").Aux("ctime", "1700000000").Aux("%unknown", "x").Aux("other", "y")
             .SelectDb(0).ResizeDb(4, 2)
             .ExpireMs(future).Key(0, "ms").String("v")
@@ -187,7 +190,7 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     [Fact]
     public void EmptyCollectionsAreSkippedAsRedisDoes()
     {
-        byte[] image = new Image()
+        byte[] image = new RdbImage()
             .Key(1, "empty-list").Length(0)
             .Key(2, "empty-set").Length(0)
             .Key(11, "empty-intset").String(Intset(2))
@@ -203,13 +206,13 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     [Fact]
     public void VersionsBeforeFiveHaveNoChecksumAndTheRdbPreambleEndsAtTheChecksum()
     {
-        byte[] old = new Image(4).Key(0, "k").String("v").End();
+        byte[] old = new RdbImage(4).Key(0, "k").String("v").End();
         Assert.Equal(old.Length, RdbLoader.Load(_server, old, "dump.rdb").Consumed);
         Assert.Equal("$1\r\nv\r\n", Call("GET", "k"));
 
         // An old single-file AOF: the RDB image, then commands. The loader uses exactly the image.
-        byte[] preamble = new Image().Aux("aof-preamble", "1").Key(0, "p").String("1").End();
-        byte[] aof = [.. preamble, .. RedisFast.Tests.Infrastructure.RawClient.Encode("SET", "after", "2")];
+        byte[] preamble = new RdbImage().Aux("aof-preamble", "1").Key(0, "p").String("1").End();
+        byte[] aof = [.. preamble, .. RawClient.Encode("SET", "after", "2")];
         Assert.Equal(preamble.Length, RdbLoader.Load(_server, aof, "appendonly.aof").Consumed);
         Assert.Equal("$1\r\n1\r\n", Call("GET", "p"));
         Assert.Equal("$-1\r\n", Call("GET", "after"));
@@ -218,7 +221,7 @@ public sealed class RdbLoaderEncodingTests : IDisposable
     [Fact]
     public void AChecksumOfZeroMeansNotComputedAndIsAccepted()
     {
-        byte[] image = new Image().Key(0, "k").String("v").End(checksum: false);
+        byte[] image = new RdbImage().Key(0, "k").String("v").End(checksum: false);
         Assert.Equal(new byte[8], image[^8..]);
         Assert.Equal(1, RdbLoader.Load(_server, image, "dump.rdb").KeysLoaded);
     }

@@ -3,7 +3,9 @@ using RedisFast.Networking;
 using RedisFast.Persistence.Rdb;
 using RedisFast.Server;
 using RedisFast.Tests.Infrastructure;
-using static RedisFast.Tests.Persistence.RdbLoaderTestSupport;
+using static RedisFast.Tests.Infrastructure.Latin1Commands;
+using static RedisFast.Tests.Persistence.FastServers;
+using static RedisFast.Tests.Persistence.RdbBlobs;
 
 namespace RedisFast.Tests.Persistence;
 
@@ -17,6 +19,15 @@ public sealed class RdbLoaderErrorTests(RdbRedisFixture redis) : IClassFixture<R
 
     private RdbLoadException Fails(byte[] image, string name = "dump.rdb") =>
         Assert.Throws<RdbLoadException>(() => FlushAndLoad(_server, image, name));
+
+    /// <summary>Loads <paramref name="image"/> into <paramref name="server"/> after FLUSHALL (the tests load many images into one server).</summary>
+    private static RdbLoadResult FlushAndLoad(RedisServer server, byte[] image, string name = "dump.rdb")
+    {
+        var c = new Connection(server, null);
+        Call(c, "FLUSHALL");
+        c.Close();
+        return RdbLoader.Load(server, image, name);
+    }
 
     /// <summary>A small file from redis-server with a key of each type, a TTL and a second database.</summary>
     private byte[] SmallRealFile()
@@ -39,7 +50,7 @@ public sealed class RdbLoaderErrorTests(RdbRedisFixture redis) : IClassFixture<R
     /// <summary>The log lines of redis-server 7.0 starting on <paramref name="dump"/> (it fails and exits).</summary>
     private static string RedisServerLog(byte[] dump)
     {
-        string dir = Directory.CreateTempSubdirectory("redisfast-rdb-bad-").FullName;
+        string dir = TestDirectory.Create();
         File.WriteAllBytes(Path.Combine(dir, "dump.rdb"), dump);
         (int code, string output) = AofTestSupport.Run("redis-server", "--port", RealRedisFixture.FreePort().ToString(), "--bind", "127.0.0.1", "--dir", dir, "--save", "");
         Assert.NotEqual(0, code);
@@ -126,22 +137,22 @@ public sealed class RdbLoaderErrorTests(RdbRedisFixture redis) : IClassFixture<R
     [Fact]
     public void ADatabaseNumberBeyondTheConfiguredCountIsFatal()
     {
-        RdbLoadException e = Fails(new Image().SelectDb(16).Key(0, "k").String("v").End());
+        RdbLoadException e = Fails(new RdbImage().SelectDb(16).Key(0, "k").String("v").End());
         Assert.Equal("FATAL: Data file was created with a Redis server configured to handle more than 16 databases. Exiting", e.Message);
     }
 
     [Fact]
     public void ADuplicatedKeyInTheFileOrAKeyAlreadyInTheKeyspaceFails()
     {
-        byte[] twice = new Image().SelectDb(3).Key(0, "dup").String("1").Key(1, "dup").Length(1).String("x").End();
+        byte[] twice = new RdbImage().SelectDb(3).Key(0, "dup").String("1").Key(1, "dup").Length(1).String("x").End();
         Assert.Equal("RDB has duplicated key 'dup' in DB 3", Fails(twice).Message);
 
         // Many keys in between, so the first copy may or may not have been applied yet: the check sees it either way.
-        var many = new Image();
+        var many = new RdbImage();
         for (int i = 0; i < 5000; i++) many.Key(0, "k" + i).String("value");
         Assert.Equal("RDB has duplicated key 'k10' in DB 0", Fails(many.Key(0, "k10").String("again").End()).Message);
 
-        byte[] one = new Image().Key(2, "existing").Length(1).String("m").End();
+        byte[] one = new RdbImage().Key(2, "existing").Length(1).String("m").End();
         var c = new Connection(_server, null);
         Call(c, "FLUSHALL");
         Call(c, "SET", "existing", "already");
@@ -173,50 +184,50 @@ public sealed class RdbLoaderErrorTests(RdbRedisFixture redis) : IClassFixture<R
         ulong id = 0;
         foreach (char ch in "mymodule1") id = id << 6 | (uint)"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".IndexOf(ch);
         id = id << 10 | 3;
-        Assert.StartsWith("The RDB file contains AUX module data I can't load: no matching module 'mymodule1'", Fails(new Image().Byte(0xF7).Length(id).End()).Message);
+        Assert.StartsWith("The RDB file contains AUX module data I can't load: no matching module 'mymodule1'", Fails(new RdbImage().Byte(0xF7).Length(id).End()).Message);
         Assert.StartsWith("The RDB file contains module data I can't load: no matching module type 'mymodule1' for key 'mk'",
-            Fails(new Image().Key(7, "mk").Length(id).End()).Message);
-        Assert.StartsWith("Pre-release module format not supported: key 'old'", Fails(new Image().Key(6, "old").Length(id).End()).Message);
+            Fails(new RdbImage().Key(7, "mk").Length(id).End()).Message);
+        Assert.StartsWith("Pre-release module format not supported: key 'old'", Fails(new RdbImage().Key(6, "old").Length(id).End()).Message);
     }
 
     [Fact]
     public void CorruptValuesFailWithTheOffsetAndTheFileName()
     {
-        string Corrupt(Image image) => Fails(image.End(), "my.rdb").Message;
+        string Corrupt(RdbImage image) => Fails(image.End(), "my.rdb").Message;
         // dump header is 9 bytes; the key type byte at 9, key at 10.
-        Assert.Equal("Internal error in RDB reading offset 9 of my.rdb -> Unknown RDB encoding type 8", Corrupt(new Image().Key(8, "k").String("v")));
+        Assert.Equal("Internal error in RDB reading offset 9 of my.rdb -> Unknown RDB encoding type 8", Corrupt(new RdbImage().Key(8, "k").String("v")));
         Assert.Equal("Internal error in RDB reading offset 12 of my.rdb -> Invalid LZF compressed string",
-            Corrupt(new Image().Key(0, "k").LzfString([0x20, 0x05, 0x00], 10)));
+            Corrupt(new RdbImage().Key(0, "k").LzfString([0x20, 0x05, 0x00], 10)));
         Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Invalid LZF compressed string (compressed 1 bytes, claims 1000000000)",
-            Corrupt(new Image().Key(0, "k").LzfString([0x00], 1_000_000_000)));
-        Assert.Equal("Internal error in RDB reading offset 12 of my.rdb -> Unknown RDB string encoding type 4", Corrupt(new Image().Key(0, "k").Byte(0xC4)));
-        Assert.Equal("Internal error in RDB reading offset 12 of my.rdb -> Unknown length encoding 130 in rdbLoadLen()", Corrupt(new Image().Key(0, "k").Byte(0x82)));
+            Corrupt(new RdbImage().Key(0, "k").LzfString([0x00], 1_000_000_000)));
+        Assert.Equal("Internal error in RDB reading offset 12 of my.rdb -> Unknown RDB string encoding type 4", Corrupt(new RdbImage().Key(0, "k").Byte(0xC4)));
+        Assert.Equal("Internal error in RDB reading offset 12 of my.rdb -> Unknown length encoding 130 in rdbLoadLen()", Corrupt(new RdbImage().Key(0, "k").Byte(0x82)));
         Assert.StartsWith("Internal error in RDB reading offset 13 of my.rdb -> Quicklist integrity check failed.",
-            Corrupt(new Image().Key(18, "k").Length(1).Length(3).String("x")));
+            Corrupt(new RdbImage().Key(18, "k").Length(1).Length(3).String("x")));
         Assert.StartsWith("Internal error in RDB reading offset 15 of my.rdb -> Zset with NAN score detected",
-            Corrupt(new Image().Key(3, "k").Length(1).String("m").Byte(253)));
+            Corrupt(new RdbImage().Key(3, "k").Length(1).String("m").Byte(253)));
         Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Listpack integrity check failed. (header says 99 bytes",
-            Corrupt(new Image().Key(16, "k").String([.. Le32(99), 0, 0, 0xFF])));
+            Corrupt(new RdbImage().Key(16, "k").String([.. Le32(99), 0, 0, 0xFF])));
         byte[] ziplist = Ziplist("a", "b");
         ziplist[13] = 5; // the second entry's previous-entry length
         Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Ziplist integrity check failed. (entry at byte 13 says the previous one has 5 bytes, it has 3) in the value of key 'k'",
-            Corrupt(new Image().Key(10, "k").String(ziplist)));
-        Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Intset integrity check failed.", Corrupt(new Image().Key(11, "k").String([.. Le32(3), .. Le32(1), 1, 2, 3])));
-        Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Zipmap integrity check failed.", Corrupt(new Image().Key(9, "k").String([1, 5, (byte)'a', 0xFF])));
-        Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Zset integrity check failed.", Corrupt(new Image().Key(17, "k").String(Listpack("m", "not a number"))));
+            Corrupt(new RdbImage().Key(10, "k").String(ziplist)));
+        Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Intset integrity check failed.", Corrupt(new RdbImage().Key(11, "k").String([.. Le32(3), .. Le32(1), 1, 2, 3])));
+        Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Zipmap integrity check failed.", Corrupt(new RdbImage().Key(9, "k").String([1, 5, (byte)'a', 0xFF])));
+        Assert.StartsWith("Internal error in RDB reading offset 12 of my.rdb -> Zset integrity check failed.", Corrupt(new RdbImage().Key(17, "k").String(Listpack("m", "not a number"))));
     }
 
     [Fact]
     public void HugeLengthsFailAsShortReadsBeforeAnythingIsAllocated()
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (Image image in (Image[])[
-            new Image().Key(0, "k").Length(ulong.MaxValue),
-            new Image().Key(0, "k").Length(1UL << 40),
-            new Image().Key(1, "k").Length(uint.MaxValue),
-            new Image().Key(18, "k").Length(1UL << 62),
-            new Image().Key(0, "k").Byte(0xC3).Length(1UL << 62).Length(10),
-            new Image().Byte(0xFA).Length(int.MaxValue)])
+        foreach (RdbImage image in (RdbImage[])[
+            new RdbImage().Key(0, "k").Length(ulong.MaxValue),
+            new RdbImage().Key(0, "k").Length(1UL << 40),
+            new RdbImage().Key(1, "k").Length(uint.MaxValue),
+            new RdbImage().Key(18, "k").Length(1UL << 62),
+            new RdbImage().Key(0, "k").Byte(0xC3).Length(1UL << 62).Length(10),
+            new RdbImage().Byte(0xFA).Length(int.MaxValue)])
         {
             Assert.StartsWith("Short read or OOM loading DB.", Fails(image.Bytes).Message);
         }

@@ -2,7 +2,9 @@ using RedisFast.Networking;
 using RedisFast.Persistence.Rdb;
 using RedisFast.Server;
 using RedisFast.Tests.Infrastructure;
-using static RedisFast.Tests.Persistence.RdbLoaderTestSupport;
+using static RedisFast.Tests.Infrastructure.Latin1Commands;
+using static RedisFast.Tests.Persistence.FastServers;
+using static RedisFast.Tests.Persistence.RdbBlobs;
 
 namespace RedisFast.Tests.Persistence;
 
@@ -23,9 +25,12 @@ public sealed class RdbLoaderTests(RdbRedisFixture redis) : IClassFixture<RdbRed
         using RedisServer fast = NewServer();
         RdbLoadResult result = RdbLoader.Load(fast, dump, "dump.rdb");
         Assert.Equal(dump.Length, result.Consumed);
-        RdbRedisFixture.AssertSameData(real, fast);
+        AssertSameData(real, fast);
         return result;
     }
+
+    /// <summary>Every key of every database: the same in RedisFast as in redis-server.</summary>
+    private static void AssertSameData(RawClient real, RedisServer fast) => KeyspaceDump.AssertSame(KeyspaceDump.Read(real), KeyspaceDump.Read(fast));
 
     [Fact]
     public void StringsOfEveryEncodingLoadByteForByte()
@@ -209,12 +214,10 @@ public sealed class RdbLoaderTests(RdbRedisFixture redis) : IClassFixture<RdbRed
     public void AFileSavedWithRdbchecksumNoLoads()
     {
         // rdbchecksum cannot be changed at run time: a server of its own.
-        string dir = Directory.CreateTempSubdirectory("redisfast-rdb-nocrc-").FullName;
-        int port = RealRedisFixture.FreePort();
-        var process = AofTestSupport.StartRedis(port, "--dir", dir, "--rdbchecksum", "no");
-        try
+        string dir = TestDirectory.Create();
+        using (RedisChild own = RedisChild.Start(dir, "dump.rdb", "--rdbchecksum", "no"))
         {
-            using var real = new RawClient("127.0.0.1", port);
+            using RawClient real = own.Connect();
             Ok(real, "SET", "a", "1");
             Ok(real, "RPUSH", "l", "x", "y");
             Ok(real, "SAVE");
@@ -222,13 +225,9 @@ public sealed class RdbLoaderTests(RdbRedisFixture redis) : IClassFixture<RdbRed
             Assert.Equal(new byte[8], dump[^8..]);
             using RedisServer fast = NewServer();
             Assert.Equal(2, RdbLoader.Load(fast, dump, "dump.rdb").KeysLoaded);
-            RdbRedisFixture.AssertSameData(real, fast);
+            AssertSameData(real, fast);
         }
-        finally
-        {
-            AofTestSupport.Shutdown(port, process);
-            Directory.Delete(dir, true);
-        }
+        Directory.Delete(dir, true);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using RedisFast.Persistence.Rdb;
-using static RedisFast.Tests.Persistence.RdbLoaderTestSupport;
+using static RedisFast.Tests.Infrastructure.Latin1Commands;
+using static RedisFast.Tests.Persistence.RdbBlobs;
 
 namespace RedisFast.Tests.Persistence;
 

@@ -1,5 +1,5 @@
 using RedisFast.Tests.Infrastructure;
-using static RedisFast.Tests.Persistence.RdbTestSupport;
+using static RedisFast.Tests.Infrastructure.Latin1Commands;
 
 namespace RedisFast.Tests.Persistence;
 
@@ -146,10 +146,11 @@ internal sealed class RdbSample
         Assert.False(reply is RespError, $"{string.Join(' ', command.Take(3))}: {reply}");
     }
 
-    private static string RandomText(int length, int seed)
+    /// <summary>Random bytes from <paramref name="seed"/>, as Latin-1 text.</summary>
+    public static string RandomText(int length, int seed)
     {
         var bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
-        return Text(bytes);
+        return S(bytes);
     }
 }

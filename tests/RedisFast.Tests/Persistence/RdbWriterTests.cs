@@ -4,7 +4,9 @@ using Microsoft.Win32.SafeHandles;
 using RedisFast.Persistence.Rdb;
 using RedisFast.Server;
 using RedisFast.Tests.Infrastructure;
-using static RedisFast.Tests.Persistence.RdbTestSupport;
+using static RedisFast.Tests.Infrastructure.Latin1Commands;
+using static RedisFast.Tests.Persistence.FastServers;
+using static RedisFast.Tests.Persistence.RdbWriterHarness;
 
 namespace RedisFast.Tests.Persistence;
 
@@ -18,7 +20,7 @@ public sealed class RdbWriterTests
     public void RedisServerLoadsEveryTypeAndEncodingRedisFastWroteAndRedisCheckRdbAcceptsTheFile()
     {
         // 1. RedisFast holds a key of every type and encoding, in several databases, some with a TTL.
-        string dir = TempDir();
+        string dir = TestDirectory.Create();
         using RedisServer fast = StartFast(dir);
         using var fc = new RawClient("127.0.0.1", fast.Port);
         RdbSample sample = RdbSample.Fill(fc);
@@ -37,17 +39,9 @@ public sealed class RdbWriterTests
         using RedisChild redis = RedisChild.Start(dir, "dump.rdb");
         using RawClient rc = redis.Connect();
         Assert.Matches($"Done loading RDB, keys loaded: {sample.Keys.Count}, keys expired: 0", redis.Log);
-        int compared = 0;
-        for (int db = 0; db < 16; db++)
-        {
-            Exec(fc, "SELECT", db.ToString());
-            Exec(rc, "SELECT", db.ToString());
-            List<string> keys = Sorted(Strings(fc, "KEYS", "*"));
-            Assert.Equal(keys, Sorted(Strings(rc, "KEYS", "*")));
-            foreach (string key in keys) AssertSameValue(fc, rc, key);
-            compared += keys.Count;
-        }
-        Assert.Equal(sample.Keys.Count, compared);
+        KeyspaceDump written = KeyspaceDump.Read(fc);
+        KeyspaceDump.AssertSame(written, KeyspaceDump.Read(rc));
+        Assert.Equal(sample.Keys.Count, written.Entries.Count);
         // 5. ... in the encodings Redis chooses: compact for small values, the general ones past the thresholds.
         foreach ((int db, string key, string encoding) in sample.Keys)
         {
@@ -60,7 +54,7 @@ public sealed class RdbWriterTests
     public void EachValueIsByteForByteWhatRedisDumpsAfterTheSameCommands()
     {
         // 1. The same commands on RedisFast and on redis-server (DUMP without LZF, as the writer with compress false).
-        string dir = TempDir();
+        string dir = TestDirectory.Create();
         using RedisServer fast = StartFast(dir);
         using var fc = new RawClient("127.0.0.1", fast.Port);
         using RedisChild redis = RedisChild.Start(dir, "none.rdb", "--rdbcompression", "no", "--enable-debug-command", "yes");
@@ -82,7 +76,7 @@ public sealed class RdbWriterTests
         foreach (long v in RdbSample.IntegerBoundaries) Both(plain, "SET", $"s:{v}", v.ToString());
         foreach (string s in (string[])["007", "-0", "+1", "", "a\0b\u00ff", new string('y', 20), new string('y', 21), new string('a', 100)])
             Both(plain, "SET", $"s:{s}", s);
-        Both(plain, "SET", "s:random", RandomText(5000));
+        Both(plain, "SET", "s:random", RdbSample.RandomText(5000, seed: 5000));
         // Intsets of each width.
         Both(plain, "SADD", "set:16", "3", "1", "-32768", "32767");
         Both(plain, "SADD", "set:32", "3", "-32769", "2147483647");
@@ -121,7 +115,7 @@ public sealed class RdbWriterTests
     public void AFileOfOneKeyPerDatabaseIsByteForByteWhatRedisSavesApartFromCtime()
     {
         // 1. The same keys in RedisFast and redis-server; redis-server SAVEs.
-        string dir = TempDir();
+        string dir = TestDirectory.Create();
         using RedisServer fast = StartFast(dir);
         using var fc = new RawClient("127.0.0.1", fast.Port);
         using RedisChild redis = RedisChild.Start(dir, "redis.rdb");
@@ -155,7 +149,7 @@ public sealed class RdbWriterTests
     [Fact]
     public void TheHeaderHasRedis70sAuxFields()
     {
-        string dir = TempDir();
+        string dir = TestDirectory.Create();
         using RedisServer fast = StartFast(dir);
         foreach (bool aofBase in (bool[])[false, true])
         {
@@ -167,7 +161,7 @@ public sealed class RdbWriterTests
                 w.Header(aofBase, usedMemory: 5_000_000_000);
                 w.Finish();
             }
-            Assert.StartsWith("REDIS0010", Text(File.ReadAllBytes(path)));
+            Assert.StartsWith("REDIS0010", S(File.ReadAllBytes(path)));
             (int code, string output) = AofTestSupport.Run("redis-check-rdb", path);
             Assert.True(code == 0, output);
             Assert.Contains($"AUX FIELD redis-ver = '{RdbWriter.RedisVersion}'", output);
@@ -182,10 +176,10 @@ public sealed class RdbWriterTests
     [Fact]
     public void TheLastEightBytesAreTheCrc64OfEverythingBeforeThem()
     {
-        string dir = TempDir();
+        string dir = TestDirectory.Create();
         using RedisServer fast = StartFast(dir);
         using var fc = new RawClient("127.0.0.1", fast.Port);
-        Exec(fc, "SET", "big", RandomText(200_000));
+        Exec(fc, "SET", "big", RdbSample.RandomText(200_000, seed: 200_000));
         Exec(fc, "RPUSH", "l", "x", "y");
         string path = Path.Combine(dir, "dump.rdb");
         WriteRdb(fast, path, new Options(FsyncEveryBytes: 1));
@@ -200,7 +194,7 @@ public sealed class RdbWriterTests
     public void WithoutChecksumTheFileEndsInEightZeroBytesAndStillLoads()
     {
         // 1. Write with checksum off.
-        string dir = TempDir();
+        string dir = TestDirectory.Create();
         using RedisServer fast = StartFast(dir);
         using var fc = new RawClient("127.0.0.1", fast.Port);
         Exec(fc, "SET", "a", "1");
@@ -224,7 +218,7 @@ public sealed class RdbWriterTests
     [Fact]
     public void WithoutCompressionLongStringsAreStoredAsTheyAreAndWithItTheyShrink()
     {
-        string dir = TempDir();
+        string dir = TestDirectory.Create();
         using RedisServer fast = StartFast(dir);
         using var fc = new RawClient("127.0.0.1", fast.Port);
         string value = string.Concat(Enumerable.Repeat("compressible text, ", 5_000));
@@ -235,9 +229,9 @@ public sealed class RdbWriterTests
             string path = Path.Combine(dir, $"dump-{compress}.rdb");
             long size = WriteRdb(fast, path, new Options(Compress: compress));
             byte[] file = File.ReadAllBytes(path);
-            bool verbatim = file.AsSpan().IndexOf(Bytes(value)) >= 0;
+            bool verbatim = file.AsSpan().IndexOf(B(value)) >= 0;
             Assert.Equal(!compress, verbatim);
-            Assert.Equal(!compress, file.AsSpan().IndexOf(Bytes(new string('k', 50))) >= 0);
+            Assert.Equal(!compress, file.AsSpan().IndexOf(B(new string('k', 50))) >= 0);
             if (compress) Assert.True(size < 5_000, $"{size} bytes");
             else Assert.True(size > value.Length, $"{size} bytes");
             (int code, string output) = AofTestSupport.Run("redis-check-rdb", path);
@@ -249,7 +243,7 @@ public sealed class RdbWriterTests
     public void ElementsFromThePackedThresholdUpGoInPlainNodesThatRedisServerLoads()
     {
         // 1. A list whose big elements the writer puts in PLAIN nodes.
-        string dir = TempDir();
+        string dir = TestDirectory.Create();
         using RedisServer fast = StartFast(dir);
         using var fc = new RawClient("127.0.0.1", fast.Port);
         string[] elements = ["a", new string('p', 3000), "b", "c", new string('q', 5000), new string('r', 1999)];
@@ -269,57 +263,11 @@ public sealed class RdbWriterTests
     [Fact]
     public void AFailedWriteThrowsIOException()
     {
-        string path = Path.Combine(TempDir(), "read-only.rdb");
+        string path = Path.Combine(TestDirectory.Create(), "read-only.rdb");
         File.WriteAllBytes(path, []);
         using SafeFileHandle file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
         var w = new RdbWriter(file, 0, compress: true, checksum: true);
         w.Header(aofBase: false, usedMemory: 0);
         Assert.Throws<IOException>(() => w.Finish());
-    }
-
-    private static void AssertSameValue(RawClient fast, RawClient real, string key)
-    {
-        string type = (string)Exec(fast, "TYPE", key)!;
-        Assert.Equal($"{key}: {type}", $"{key}: {Exec(real, "TYPE", key)}");
-        switch (type)
-        {
-            case "string":
-                Assert.True(Bulk(fast, "GET", key) == Bulk(real, "GET", key), key);
-                break;
-            case "list":
-                Assert.Equal(Strings(fast, "LRANGE", key, "0", "-1"), Strings(real, "LRANGE", key, "0", "-1"));
-                break;
-            case "set":
-                Assert.Equal(Sorted(Strings(fast, "SMEMBERS", key)), Sorted(Strings(real, "SMEMBERS", key)));
-                break;
-            case "hash":
-                Assert.Equal(Pairs(Strings(fast, "HGETALL", key)), Pairs(Strings(real, "HGETALL", key)));
-                break;
-            case "zset":
-                Assert.Equal(Strings(fast, "ZRANGE", key, "0", "-1", "WITHSCORES"), Strings(real, "ZRANGE", key, "0", "-1", "WITHSCORES"));
-                break;
-            default:
-                Assert.Fail($"{key}: unexpected type {type}");
-                break;
-        }
-        long fastTtl = (long)Exec(fast, "PTTL", key)!, realTtl = (long)Exec(real, "PTTL", key)!;
-        if (fastTtl < 0) Assert.Equal(fastTtl, realTtl);
-        else Assert.InRange(realTtl, fastTtl - 10_000, fastTtl + 1_000);
-    }
-
-    private static List<string> Sorted(List<string> items)
-    {
-        items.Sort(StringComparer.Ordinal);
-        return items;
-    }
-
-    private static List<string> Pairs(List<string> flat) =>
-        Sorted(Enumerable.Range(0, flat.Count / 2).Select(i => flat[2 * i] + "\0=>\0" + flat[2 * i + 1]).ToList());
-
-    private static string RandomText(int length)
-    {
-        var bytes = new byte[length];
-        new Random(length).NextBytes(bytes);
-        return Text(bytes);
     }
 }
