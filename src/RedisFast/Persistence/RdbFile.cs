@@ -31,6 +31,9 @@ internal sealed class RdbFile
         server.CronTasks.Add(static s => s.Rdb.Cron());
     }
 
+    /// <summary>Test knob: the next background saves wait for this gate before their first key.</summary>
+    internal ManualResetEventSlim? TestSaveGate { get; set; }
+
     /// <summary>Full path of dbfilename in dir.</summary>
     public string FilePath => Path.Combine(_server.Config.Dir, _server.Config.DbFilename);
 
@@ -145,7 +148,7 @@ internal sealed class RdbFile
             snapshot.Tables.Add(db.Table.BeginSnapshot(db.Id, snapshot));
             counts[db.Id] = (db.Table.Count, db.Table.VolatileCount);
         }
-        var job = new SaveJob(this, snapshot, counts);
+        var job = new SaveJob(this, snapshot, counts) { Control = new RewriteControl { Gate = TestSaveGate } };
         _job = job;
         Saves++;
         job.Start();
@@ -362,7 +365,7 @@ internal sealed class RdbFile
 
         public RewriteSnapshot Snapshot { get; }
 
-        public RewriteControl Control { get; } = new();
+        public required RewriteControl Control { get; init; }
 
         public string TempPath { get; }
 

@@ -235,6 +235,86 @@ public sealed class RdbFileTests
     }
 
     [Fact]
+    public void WhileABgsaveRunsSaveAndBgsaveAreRefusedAndBgrewriteaofIsScheduledAfterIt()
+    {
+        string dir = TestDirectory.Create();
+        using var gate = new ManualResetEventSlim(false);
+        using var server = NewServer(dir);
+        server.Rdb.TestSaveGate = gate;
+        server.Start();
+        using var c = new RawClient("127.0.0.1", server.Port);
+        c.Call("SET", "a", "1");
+        Assert.Equal("+Background saving started\r\n", c.Call("BGSAVE"));
+        Assert.Contains("rdb_bgsave_in_progress:1\r\n", c.Call("INFO", "persistence"));
+        Assert.Equal("-ERR Background save already in progress\r\n", c.Call("BGSAVE"));
+        Assert.Equal("-ERR Background save already in progress\r\n", c.Call("BGSAVE", "SCHEDULE"));
+        Assert.Equal("-ERR Background save already in progress\r\n", c.Call("SAVE"));
+        // aof.c bgrewriteaofCommand: another child is active, so the rewrite waits for it.
+        Assert.Equal("+Background append only file rewriting scheduled\r\n", c.Call("BGREWRITEAOF"));
+        Assert.Contains("aof_rewrite_scheduled:1\r\n", c.Call("INFO", "persistence"));
+        Assert.Contains("aof_rewrite_in_progress:0\r\n", c.Call("INFO", "persistence"));
+        gate.Set();
+        WaitForBgsave(c);
+        AofTestSupport.WaitForRewrite(c);
+        string info = c.Call("INFO", "persistence");
+        Assert.Contains("rdb_last_bgsave_status:ok\r\n", info);
+        Assert.Contains("aof_last_bgrewrite_status:ok\r\n", info);
+        Assert.Contains("aof_rewrites:1\r\n", info);
+    }
+
+    [Fact]
+    public async Task AppendonlyYesDuringABgsaveStartsItsFirstRewriteWhenTheBgsaveEnds()
+    {
+        string dir = TestDirectory.Create();
+        using var gate = new ManualResetEventSlim(false);
+        using var server = NewServer(dir);
+        server.Config.AofUseRdbPreamble = false;
+        server.Rdb.TestSaveGate = gate;
+        server.Start();
+        using var c = new RawClient("127.0.0.1", server.Port);
+        c.Call("SET", "before", "1");
+        Assert.Equal("+Background saving started\r\n", c.Call("BGSAVE"));
+        Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "appendonly", "yes"));
+        Assert.Equal("+OK\r\n", c.Call("SET", "during", "2"));
+        Assert.Contains("aof_rewrite_scheduled:1\r\n", c.Call("INFO", "persistence"));
+        gate.Set();
+        WaitForBgsave(c);
+        AofTestSupport.WaitForRewrite(c);
+        Assert.Contains("aof_last_bgrewrite_status:ok\r\n", c.Call("INFO", "persistence"));
+        c.Call("SET", "after", "3");
+        server.Stop();
+        Assert.Same(server.Stopped, await Task.WhenAny(server.Stopped, Task.Delay(10_000)));
+        using var again = AofTestSupport.NewServer(dir);
+        again.Start();
+        using var d = new RawClient("127.0.0.1", again.Port);
+        Assert.Equal("$1\r\n1\r\n", d.Call("GET", "before"));
+        Assert.Equal("$1\r\n2\r\n", d.Call("GET", "during"));
+        Assert.Equal("$1\r\n3\r\n", d.Call("GET", "after"));
+    }
+
+    [Fact]
+    public async Task ShutdownDuringABgsaveStopsItAndSavesInTheForeground()
+    {
+        string dir = TestDirectory.Create();
+        using var gate = new ManualResetEventSlim(false);
+        using (var server = NewServer(dir, SavePoints))
+        {
+            server.Rdb.TestSaveGate = gate;
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            c.Call("SET", "a", "1");
+            Assert.Equal("+Background saving started\r\n", c.Call("BGSAVE"));
+            c.Call("SET", "b", "2");
+            c.Send(RawClient.Encode("SHUTDOWN"));
+            Assert.Same(server.Stopped, await Task.WhenAny(server.Stopped, Task.Delay(10_000)));
+        }
+        Assert.Empty(Directory.GetFiles(dir, "temp-*"));
+        using var again = StartFast(dir);
+        using var d = new RawClient("127.0.0.1", again.Port);
+        Assert.Equal("$1\r\n2\r\n", d.Call("GET", "b"));
+    }
+
+    [Fact]
     public void AFailedBackgroundSaveRefusesWritesWithMisconfUntilASaveSucceeds()
     {
         string root = TestDirectory.Create();
