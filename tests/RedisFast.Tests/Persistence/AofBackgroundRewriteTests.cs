@@ -545,8 +545,17 @@ public sealed class AofBackgroundRewriteTests
             niceByName.Clear();
             foreach (string task in Directory.GetDirectories("/proc/self/task"))
             {
-                string name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
-                string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                string name, stat;
+                try
+                {
+                    name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+                    stat = File.ReadAllText(Path.Combine(task, "stat"));
+                }
+                catch (IOException)
+                {
+                    // A thread of another test ended between the listing and the read.
+                    continue;
+                }
                 // Fields after "pid (comm) ": state is field 3, nice field 19.
                 int nice = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16]);
                 niceByName.TryAdd(name, []);
