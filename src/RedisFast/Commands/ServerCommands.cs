@@ -184,12 +184,11 @@ internal static partial class ServerCommands
             }
             log.Warning("Writing initial AOF. Exit anyway.");
         }
-        bool save = ((server.Config.Save.Length > 0 && (flags & ShutdownFlags.NoSave) == 0) || (flags & ShutdownFlags.Save) != 0)
-            && server.FinalSave is not null;
+        bool save = (server.Rdb.SavePointsConfigured && (flags & ShutdownFlags.NoSave) == 0) || (flags & ShutdownFlags.Save) != 0;
         if (save)
         {
             log.Notice("Saving the final RDB snapshot before exiting.");
-            if (!server.FinalSave!(server))
+            if (!server.Rdb.FinalSave())
             {
                 if ((flags & ShutdownFlags.Force) != 0)
                 {

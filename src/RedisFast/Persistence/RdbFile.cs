@@ -160,8 +160,8 @@ internal sealed class RdbFile
     public void ScheduleBackgroundSave() => SaveScheduled = true;
 
     /// <summary>
-    /// Stops a running background save and deletes its temp file (rdb.c killRDBChild: FLUSHALL, SHUTDOWN, appendonly
-    /// yes); nothing is recorded as a failure.
+    /// Stops a running background save and deletes its temp file (rdb.c killRDBChild: FLUSHALL, SHUTDOWN); nothing is
+    /// recorded as a failure.
     /// </summary>
     public void KillBackgroundSave()
     {

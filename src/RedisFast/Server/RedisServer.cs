@@ -43,7 +43,6 @@ public sealed class RedisServer : IDisposable
         CronTasks.Add(static s => s.CloseIdleClients());
         Aof = new Persistence.AppendOnlyFile(this);
         Rdb = new Persistence.RdbFile(this);
-        FinalSave = static s => s.Rdb.FinalSave();
     }
 
     /// <summary>SLOWLOG's entries.</summary>
@@ -66,12 +65,6 @@ public sealed class RedisServer : IDisposable
 
     /// <summary>instantaneous_ops_per_sec and friends, sampled by a cron task.</summary>
     internal InstantaneousMetrics Metrics { get; } = new();
-
-    /// <summary>
-    /// Writes the final snapshot on SHUTDOWN / SIGTERM when saving applies (set by the persistence code); returns
-    /// false if it failed. Null: nothing to save.
-    /// </summary>
-    internal Func<RedisServer, bool>? FinalSave { get; set; }
 
     /// <summary>
     /// Shuts down as Redis does on SIGTERM/SIGINT (server.c sigShutdownHandler, then prepareForShutdown on the loop):

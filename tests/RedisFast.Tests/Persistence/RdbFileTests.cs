@@ -315,6 +315,23 @@ public sealed class RdbFileTests
     }
 
     [Fact]
+    public async Task AShutdownWhoseFinalSaveFailsKeepsTheServerRunningUnlessForced()
+    {
+        string root = TestDirectory.Create();
+        string dir = Path.Combine(root, "data");
+        Directory.CreateDirectory(dir);
+        using var server = NewServer(dir, SavePoints);
+        server.Start();
+        using var c = new RawClient("127.0.0.1", server.Port);
+        c.Call("SET", "a", "1");
+        Directory.Delete(dir);
+        Assert.Equal("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", c.Call("SHUTDOWN"));
+        Assert.Equal("$1\r\n1\r\n", c.Call("GET", "a"));
+        c.Send(RawClient.Encode("SHUTDOWN", "FORCE"));
+        Assert.Same(server.Stopped, await Task.WhenAny(server.Stopped, Task.Delay(10_000)));
+    }
+
+    [Fact]
     public void AFailedBackgroundSaveRefusesWritesWithMisconfUntilASaveSucceeds()
     {
         string root = TestDirectory.Create();
