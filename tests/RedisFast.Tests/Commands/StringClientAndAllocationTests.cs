@@ -74,9 +74,15 @@ public sealed class StringClientAndAllocationTests(ServerFixture f)
                 RawClient.Encode("STRLEN", "alloc:s"),
                 RawClient.Encode("GETRANGE", "alloc:s", "0", "4"));
             for (int i = 0; i < 50; i++) conn.ExecuteDetached(batch);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 100; i++) conn.ExecuteDetached(batch);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            // The least of five runs: the runtime itself may allocate on this thread once in a while (tiered
+            // compilation's call counting promoting a method), while an allocating command allocates in every run.
+            long allocated = long.MaxValue;
+            for (int run = 0; run < 5; run++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 100; i++) conn.ExecuteDetached(batch);
+                allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
             Assert.Equal(0, allocated);
             Assert.Equal("$9\r\nvalue-456\r\n", Encoding.Latin1.GetString(conn.ExecuteDetachedWithReply(RawClient.Encode("GET", "alloc:s"))));
         }
