@@ -10,31 +10,20 @@ namespace RedisFast.Tests.Persistence;
 /// </summary>
 internal static class AofModel
 {
-    /// <summary>Every key of databases 0..<paramref name="databases"/>-1 with its type, value and absolute expiry.</summary>
-    public static SortedDictionary<string, string> Read(RawClient c, int databases = 16)
+    /// <summary>Every key of every database with its type, value and absolute expiry (read as <see cref="KeyspaceDump"/> does).</summary>
+    public static SortedDictionary<string, string> Read(RawClient c)
     {
         var model = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        for (int db = 0; db < databases; db++)
+        foreach (KeyspaceDump.Entry e in KeyspaceDump.Read(c).Entries)
         {
-            c.Call("SELECT", db.ToString());
-            foreach (string key in Items(c.Call("KEYS", "*")))
+            string value = e.Type switch
             {
-                string type = Line(c.Call("TYPE", key));
-                string value = type switch
-                {
-                    "string" => string.Join(",", Items(c.Call("GET", key))),
-                    "list" => string.Join(",", Items(c.Call("LRANGE", key, "0", "-1"))),
-                    "set" => string.Join(",", Items(c.Call("SMEMBERS", key)).Order(StringComparer.Ordinal)),
-                    "hash" => string.Join(",", Pairs(Items(c.Call("HGETALL", key))).Order(StringComparer.Ordinal)),
-                    "zset" => string.Join(",", Pairs(Items(c.Call("ZRANGE", key, "0", "-1", "WITHSCORES")))),
-                    _ => "?",
-                };
-                if (type == "none") continue; // expired between KEYS and TYPE
-                string expire = Line(c.Call("PEXPIRETIME", key));
-                model[db + "/" + key] = type + "|" + value + "|" + expire;
-            }
+                "hash" => string.Join(",", Pairs(e.Value).Order(StringComparer.Ordinal)),
+                "zset" => string.Join(",", Pairs(e.Value)),
+                _ => string.Join(",", e.Value),
+            };
+            model[e.Name] = e.Type + "|" + value + "|" + e.ExpireAtMs;
         }
-        c.Call("SELECT", "0");
         return model;
     }
 
@@ -117,37 +106,6 @@ internal static class AofModel
     private static IEnumerable<string> Pairs(List<string> items)
     {
         for (int i = 0; i + 1 < items.Count; i += 2) yield return items[i] + "=" + items[i + 1];
-    }
-
-    private static string Line(string reply) => reply.TrimEnd('\r', '\n')[1..];
-
-    /// <summary>The bulk strings of a RESP2 reply (an array, or a single bulk).</summary>
-    public static List<string> Items(string reply)
-    {
-        var items = new List<string>();
-        int p = 0;
-        if (reply[0] == '*') p = reply.IndexOf('\n') + 1;
-        while (p < reply.Length)
-        {
-            int end = reply.IndexOf('\r', p);
-            if (reply[p] == '$')
-            {
-                int n = int.Parse(reply.AsSpan(p + 1, end - p - 1));
-                if (n < 0)
-                {
-                    p = end + 2;
-                    continue;
-                }
-                items.Add(reply.Substring(end + 2, n));
-                p = end + 2 + n + 2;
-            }
-            else
-            {
-                items.Add(reply[(p + 1)..end]);
-                p = end + 2;
-            }
-        }
-        return items;
     }
 
     /// <summary>The commands of an AOF file (RESP arrays of bulk strings).</summary>

@@ -87,6 +87,7 @@ internal sealed class KeyspaceDump
             foreach (string key in Items("KEYS", "*").Order(StringComparer.Ordinal))
             {
                 string type = (string)Run("TYPE", key)!;
+                if (type == "none") continue; // expired between KEYS and TYPE
                 List<string> value = type switch
                 {
                     "string" => [S((byte[])Run("GET", key)!)],
