@@ -5,12 +5,15 @@
 #
 #   perf/rdb-save-load.sh [KEYS=1000000] [ROUNDS=3]
 #
+# RedisFast runs from the Release build output (JIT); FAST_DLL=path/RedisFast.Server.dll picks another build, e.g. the
+# ReadyToRun one of `dotnet publish src/RedisFast.Server -c Release --ucr -o DIR` (README, "Deploying").
+#
 # The data set: KEYS strings (key:N -> value:N), plus a list, a set, a hash and a sorted set of KEYS/10 elements each.
 set -euo pipefail
 KEYS="${1:-1000000}"
 ROUNDS="${2:-3}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-HOST_DLL="$ROOT/src/RedisFast.Server/bin/Release/net10.0/RedisFast.Server.dll"
+HOST_DLL="${FAST_DLL:-$ROOT/src/RedisFast.Server/bin/Release/net10.0/RedisFast.Server.dll}"
 [[ -f "$HOST_DLL" ]] || dotnet build -c Release "$ROOT/src/RedisFast.Server/RedisFast.Server.csproj" -nologo -v quiet >&2
 WORK="$(mktemp -d)"
 trap 'pkill -P $$ 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -67,6 +67,28 @@ internal sealed partial class AppendOnlyFile
 
     private string FileName => _server.Config.AppendFilename;
 
+    /// <summary>
+    /// The bytes <see cref="LoadAndOpen"/> reads: the files of the AOF directory, or an old single-file AOF (0 when they
+    /// cannot be listed: loading reports that).
+    /// </summary>
+    public long BytesToLoad
+    {
+        get
+        {
+            try
+            {
+                var directory = new DirectoryInfo(Directory);
+                if (directory.Exists) return directory.EnumerateFiles().Sum(f => f.Length);
+                var single = new FileInfo(Path.Combine(_server.Config.Dir, FileName));
+                return single.Exists ? single.Length : 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return 0;
+            }
+        }
+    }
+
     private static FsyncPolicy ParsePolicy(string value) => value switch
     {
         "always" => FsyncPolicy.Always,

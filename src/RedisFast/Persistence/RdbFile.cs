@@ -37,6 +37,9 @@ internal sealed class RdbFile
     /// <summary>Full path of dbfilename in dir.</summary>
     public string FilePath => Path.Combine(_server.Config.Dir, _server.Config.DbFilename);
 
+    /// <summary>The bytes <see cref="LoadAtStart"/> reads (0 without a file).</summary>
+    public long BytesToLoad => new FileInfo(FilePath) is { Exists: true } file ? file.Length : 0;
+
     public bool SaveInProgress => _job is not null;
 
     /// <summary>BGSAVE SCHEDULE (or inside EXEC) while another snapshot runs: started by the cron when it can.</summary>

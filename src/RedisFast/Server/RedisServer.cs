@@ -1,6 +1,7 @@
 using System.Net;
 using RedisFast.Commands;
 using RedisFast.Networking;
+using RedisFast.Persistence;
 using RedisFast.Storage;
 
 namespace RedisFast.Server;
@@ -138,9 +139,9 @@ public sealed class RedisServer : IDisposable
     public void Start()
     {
         // Redis loads the data set before serving (server.c loadDataFromDisk); nobody can connect yet.
-        if (Config.AppendOnly) Aof.LoadAndOpen();
-        else Rdb.LoadAtStart();
-        // Loading replays commands through a detached client: none of them is a client's command.
+        if (Config.AppendOnly) StartupLoadHeap.Run(Aof.BytesToLoad, Aof.LoadAndOpen);
+        else StartupLoadHeap.Run(Rdb.BytesToLoad, Rdb.LoadAtStart);
+        // An AOF load replays commands through a detached client: none of them is a client's command.
         ServerCommands.ResetStats(this);
         SlowLog.Reset();
         _listeners.AddRange(BindListeners(Config.Port, out int port));

@@ -27,6 +27,15 @@ internal sealed class Database
 
     public int Count => Table.Count;
 
+    /// <summary>
+    /// RESIZEDB of an RDB load (rdb.c dictExpand): an empty database gets a table sized for <paramref name="keys"/>
+    /// at once, so loading does not grow and rehash it step by step. A database that has keys keeps its table.
+    /// </summary>
+    public void Reserve(int keys)
+    {
+        if (Table.SlotCount == 0 && Table.Snapshot is null) Table = new KeyTable(keys);
+    }
+
     /// <summary>The slot of a live key, or -1; an expired key is deleted on the way (lazy expiry).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Lookup(ReadOnlySpan<byte> key)

@@ -58,6 +58,16 @@ public sealed class RdbLoaderErrorTests(RdbRedisFixture redis) : IClassFixture<R
         return output;
     }
 
+    /// <summary>What redis-server 7.0 does with <paramref name="dump"/> when it loads it: its HLEN of key h, and its log.</summary>
+    private static (string HLen, string Log) RedisServerLoads(byte[] dump)
+    {
+        string dir = TestDirectory.Create();
+        File.WriteAllBytes(Path.Combine(dir, "dump.rdb"), dump);
+        using RedisChild real = RedisChild.Start(dir, "dump.rdb");
+        using RawClient client = real.Connect();
+        return (client.Call("HLEN", "h"), real.Log);
+    }
+
     /// <summary>The text of the first log line containing <paramref name="start"/>, from there on.</summary>
     private static string LogLine(string log, string start)
     {
@@ -158,6 +168,54 @@ public sealed class RdbLoaderErrorTests(RdbRedisFixture redis) : IClassFixture<R
         Call(c, "SET", "existing", "already");
         Assert.Equal("RDB has duplicated key 'existing' in DB 0", Assert.Throws<RdbLoadException>(() => RdbLoader.Load(_server, one, "dump.rdb")).Message);
         Assert.Equal("$7\r\nalready\r\n", Call(c, "GET", "existing"));
+        c.Close();
+    }
+
+    [Fact]
+    public void AMemberTwiceInASetOrSortedSetFailsWithRedisReason()
+    {
+        byte[] Double(double d) => BitConverter.GetBytes(d);
+        foreach (RdbImage image in (RdbImage[])[
+            new RdbImage().Key(2, "k").Length(2).String("a").String("a"),
+            new RdbImage().Key(2, "k").Length(3).String("1").String("2").String("1"),
+            new RdbImage().Key(5, "k").Length(2).String("m").Raw(Double(1)).String("m").Raw(Double(2)),
+            new RdbImage().Key(3, "k").Length(2).String("m").String("1").String("m").String("2")])
+        {
+            byte[] file = image.End(checksum: false);
+            // redis-server: "Internal error in RDB reading offset 0, function at rdb.c:1829 -> Duplicate set members detected"
+            string reason = LogLine(RedisServerLog(file), "Duplicate ");
+            RdbLoadException e = Fails(file);
+            Assert.StartsWith("Internal error in RDB reading offset ", e.Message);
+            Assert.EndsWith($"-> {reason} in the value of key 'k'", e.Message);
+        }
+    }
+
+    [Fact]
+    public void AHashFieldTwiceLoadsWithTheLastValueWhereRedisServerLoadsTheFileToo()
+    {
+        // redis-server 7.0 does not check hash fields for duplicates (it keeps both); RedisFast keeps one field.
+        byte[] file = new RdbImage().Key(4, "h").Length(3).String("f").String("v").String("g").String("1").String("f").String("w").End();
+        (string redisHLen, string log) = RedisServerLoads(file);
+        Assert.Contains("Done loading RDB, keys loaded: 1", log);
+        Assert.Equal(":3\r\n", redisHLen);
+        Assert.Equal(1, FlushAndLoad(_server, file).KeysLoaded);
+        var c = new Connection(_server, null);
+        Assert.Equal("$1\r\nw\r\n", Call(c, "HGET", "h", "f"));
+        Assert.Equal(":2\r\n", Call(c, "HLEN", "h"));
+        c.Close();
+    }
+
+    [Fact]
+    public void ResizeDbSizesTheTableFromTheFileButNoMoreThanTheFileCanHold()
+    {
+        var image = new RdbImage().ResizeDb(int.MaxValue, int.MaxValue);
+        for (int i = 0; i < 1000; i++) image.Key(0, "k" + i).String("v");
+        byte[] file = image.End();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(1000, FlushAndLoad(_server, file).KeysLoaded);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "allocated more than 16 MB");
+        var c = new Connection(_server, null);
+        Assert.Equal("$1\r\nv\r\n", Call(c, "GET", "k999"));
         c.Close();
     }
 

@@ -3,8 +3,10 @@ using RedisFast.Protocol;
 namespace RedisFast.Persistence.Rdb;
 
 /// <summary>
-/// rdbLoadObject: each RDB value type decoded into the sink's commands. Integers inside encodings become their
-/// decimal text; sorted set scores go out as %.17g so they read back as the same double.
+/// rdbLoadObject: each RDB value type decoded into the sink. Integers inside encodings become their decimal text.
+/// A member twice in a set or sorted set of the plain (non-blob) types fails as in Redis ("Duplicate set members
+/// detected"); Redis 7.0 loads a hash with a field twice, and blobs with duplicates unchecked (sanitize-dump-payload
+/// no): RedisFast keeps the last value there.
 /// </summary>
 internal static partial class RdbLoader
 {
@@ -98,7 +100,11 @@ internal static partial class RdbLoader
         {
             long count = _input.ReadCount();
             _sink.BeginCollection(collection);
-            for (long i = 0; i < count; i++) _sink.Add(_input.ReadString(ref _scratchA));
+            for (long i = 0; i < count; i++)
+            {
+                int at = _input.Position;
+                if (!_sink.Add(_input.ReadString(ref _scratchA))) _input.ThrowCorrupt(DuplicateIn("Duplicate set members detected"), at);
+            }
             return _sink.EndCollection();
         }
 
@@ -122,14 +128,18 @@ internal static partial class RdbLoader
             _sink.BeginCollection(RdbCollection.SortedSet);
             for (long i = 0; i < count; i++)
             {
+                int at = _input.Position;
                 ReadOnlySpan<byte> member = _input.ReadString(ref _scratchA);
                 int scoreAt = _input.Position;
                 double score = binaryScores ? _input.ReadBinaryDouble() : _input.ReadTextDouble();
                 if (double.IsNaN(score)) _input.ThrowCorrupt("Zset with NAN score detected", scoreAt);
-                _sink.AddScored(score, member);
+                if (!_sink.AddScored(score, member)) _input.ThrowCorrupt(DuplicateIn("Duplicate zset fields detected"), at);
             }
             return _sink.EndCollection();
         }
+
+        /// <summary>rdb.c's duplicate message, with the key.</summary>
+        private string DuplicateIn(string reason) => $"{reason} in the value of key '{Printable(_sink.Key)}'";
 
         private long Intset()
         {

@@ -16,8 +16,8 @@ internal readonly record struct RdbLoadResult(int Consumed, long KeysLoaded, lon
 /// The RDB reader (rdb.c rdbLoadRioWithLoadingCtx and rdbLoadObject of Redis 7.0): "REDIS" and a 4-digit version
 /// (1 to 10), then opcodes (AUX, RESIZEDB, SELECTDB, EXPIRETIME, EXPIRETIME_MS, IDLE, FREQ) and keys until EOF, then
 /// for version 5 and later the CRC-64 of everything before it (0: saved with rdbchecksum no, not checked). Values of
-/// every type Redis has written since 2.x are decoded (RdbLoader.Values.cs) and replayed as commands through
-/// <see cref="RdbCommandSink"/>, so the keyspace picks its own encodings. Keys whose expiry has passed are skipped,
+/// every type Redis has written since 2.x are decoded (RdbLoader.Values.cs) and stored through
+/// <see cref="RdbKeyspaceSink"/>, so the keyspace picks its own encodings. Keys whose expiry has passed are skipped,
 /// empty collections too (as Redis does), a key that already exists is an error. Streams, modules and functions are
 /// refused by name: RedisFast has none of them.
 /// </summary>
@@ -75,7 +75,7 @@ internal static partial class RdbLoader
         private readonly RedisServer _server = server;
         private readonly RdbInput _input = input;
         private readonly int _version = version;
-        private readonly RdbCommandSink _sink = new(server);
+        private readonly RdbKeyspaceSink _sink = new(server);
         private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         private byte[] _keyScratch = new byte[256];
         private byte[] _scratchA = new byte[256];
@@ -89,64 +89,53 @@ internal static partial class RdbLoader
         public RdbLoadResult Run()
         {
             long started = Stopwatch.GetTimestamp();
-            bool finished = false;
-            try
+            long expireAt = NoExpiry;
+            while (true)
             {
-                long expireAt = NoExpiry;
-                while (true)
+                int at = _input.Position;
+                byte type = _input.ReadByte();
+                switch (type)
                 {
-                    int at = _input.Position;
-                    byte type = _input.ReadByte();
-                    switch (type)
-                    {
-                        case OpExpireTime:
-                            expireAt = _input.ReadInt32LittleEndian() * 1000L;
-                            continue;
-                        case OpExpireTimeMs:
-                            // Written in the host's byte order before version 9: little-endian everywhere Redis ran.
-                            expireAt = _input.ReadInt64LittleEndian();
-                            continue;
-                        case OpFreq:
-                            _input.ReadByte();
-                            continue;
-                        case OpIdle:
-                            _input.ReadLength();
-                            continue;
-                        case OpSelectDb:
-                            SelectDb();
-                            continue;
-                        case OpResizeDb:
-                            _input.ReadLength();
-                            _input.ReadLength();
-                            continue;
-                        case OpAux:
-                            Aux();
-                            continue;
-                        case OpModuleAux:
-                            string module = ModuleName(_input.ReadLength());
-                            throw new RdbLoadException(
-                                $"The RDB file contains AUX module data I can't load: no matching module '{module}' ({_input.FileName} at offset {at}: RedisFast has no modules)");
-                        case OpFunction:
-                        case OpFunction2:
-                            throw new RdbLoadException(
-                                $"The RDB file {_input.FileName} contains Redis functions (opcode {type} at offset {at}): RedisFast has no functions");
-                    }
-                    if (type == OpEof) break;
-                    Key(type, at, expireAt);
-                    expireAt = NoExpiry;
+                    case OpExpireTime:
+                        expireAt = _input.ReadInt32LittleEndian() * 1000L;
+                        continue;
+                    case OpExpireTimeMs:
+                        // Written in the host's byte order before version 9: little-endian everywhere Redis ran.
+                        expireAt = _input.ReadInt64LittleEndian();
+                        continue;
+                    case OpFreq:
+                        _input.ReadByte();
+                        continue;
+                    case OpIdle:
+                        _input.ReadLength();
+                        continue;
+                    case OpSelectDb:
+                        SelectDb();
+                        continue;
+                    case OpResizeDb:
+                        ResizeDb();
+                        continue;
+                    case OpAux:
+                        Aux();
+                        continue;
+                    case OpModuleAux:
+                        string module = ModuleName(_input.ReadLength());
+                        throw new RdbLoadException(
+                            $"The RDB file contains AUX module data I can't load: no matching module '{module}' ({_input.FileName} at offset {at}: RedisFast has no modules)");
+                    case OpFunction:
+                    case OpFunction2:
+                        throw new RdbLoadException(
+                            $"The RDB file {_input.FileName} contains Redis functions (opcode {type} at offset {at}): RedisFast has no functions");
                 }
-                int consumed = Checksum();
-                _sink.Finish();
-                finished = true;
-                string empty = _emptySkipped > 0 ? $", empty keys skipped: {_emptySkipped}" : "";
-                _server.Log.Notice($"Done loading RDB, keys loaded: {_keysLoaded}, keys expired: {_expiredSkipped}{empty}.");
-                _server.Log.Verbose($"RDB {_input.FileName} loaded in {Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} seconds");
-                return new RdbLoadResult(consumed, _keysLoaded, _expiredSkipped, _version, _redisVersion, _created);
+                if (type == OpEof) break;
+                Key(type, at, expireAt);
+                expireAt = NoExpiry;
             }
-            finally
-            {
-                if (!finished) _sink.Abandon();
-            }
+            int consumed = Checksum();
+            string empty = _emptySkipped > 0 ? $", empty keys skipped: {_emptySkipped}" : "";
+            _server.Log.Notice($"Done loading RDB, keys loaded: {_keysLoaded}, keys expired: {_expiredSkipped}{empty}.");
+            _server.Log.Verbose($"RDB {_input.FileName} loaded in {Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} seconds");
+            return new RdbLoadResult(consumed, _keysLoaded, _expiredSkipped, _version, _redisVersion, _created);
         }
 
         private void SelectDb()
@@ -157,6 +146,17 @@ internal static partial class RdbLoader
                 throw new RdbLoadException($"FATAL: Data file was created with a Redis server configured to handle more than {databases} databases. Exiting");
             _db = (int)db;
             _sink.Select(_db);
+        }
+
+        /// <summary>
+        /// RESIZEDB: the key count of the database that follows sizes its table up front. Bounded by what the rest of
+        /// the file can hold (a key takes at least 3 bytes), so a corrupt count cannot allocate more than the file does.
+        /// </summary>
+        private void ResizeDb()
+        {
+            ulong keys = _input.ReadLength();
+            _input.ReadLength(); // keys with an expiry: RedisFast keeps no separate table for them
+            _sink.ReserveKeys((int)Math.Min(keys, (ulong)_input.Remaining / 3));
         }
 
         /// <summary>An AUX field: redis-ver and ctime are kept for the result, the rest only logged (rdb.c).</summary>
@@ -209,11 +209,7 @@ internal static partial class RdbLoader
             ReadOnlySpan<byte> key = _input.ReadString(ref _keyScratch);
             bool expired = expireAt != NoExpiry && expireAt < _now;
             bool duplicate = false;
-            if (!expired)
-            {
-                _sink.EnsureApplied(key);
-                duplicate = _server.Keyspace.Databases[_db].LookupNoTouch(key) >= 0;
-            }
+            if (!expired) duplicate = _sink.Exists(key);
             // Redis reads the value before it looks at the expiry or the duplicate: an empty duplicate is only skipped.
             _sink.BeginKey(key, discard: expired || duplicate);
             long elements;
@@ -239,7 +235,6 @@ internal static partial class RdbLoader
             if (duplicate) throw new RdbLoadException($"RDB has duplicated key '{Printable(key)}' in DB {_db}");
             if (expireAt != NoExpiry) _sink.ExpireAt(expireAt);
             _keysLoaded++;
-            _sink.EndKey();
         }
 
         /// <summary>
