@@ -5,7 +5,8 @@ namespace RedisFast.Commands;
 
 /// <summary>
 /// Generic key commands (Redis 7.0's db.c, expire.c and object.c): DEL UNLINK EXISTS TYPE TOUCH RENAME RENAMENX
-/// RANDOMKEY COPY here; MOVE in KeyCommands.Move.cs; the expiry family, KEYS/SCAN and OBJECT in the partial files.
+/// RANDOMKEY COPY here; MOVE in KeyCommands.Move.cs, DUMP and RESTORE in KeyCommands.Dump.cs; the expiry family,
+/// KEYS/SCAN and OBJECT in the partial files.
 /// </summary>
 internal static partial class KeyCommands
 {
@@ -24,6 +25,8 @@ internal static partial class KeyCommands
         t.Add("randomkey", 1, ReadOnly, 0, 0, 0, RandomKey, "generic");
         t.Add("copy", -3, Write | DenyOom, 1, 2, 1, Copy, "generic");
         t.Add("move", 3, Write | Fast, 1, 1, 1, Move, "generic");
+        t.Add("dump", 2, ReadOnly, 1, 1, 1, Dump, "generic");
+        t.Add("restore", -4, Write | DenyOom, 1, 1, 1, Restore, "generic");
         t.Add("expire", -3, Write | Fast, 1, 1, 1, Expire, "generic");
         t.Add("pexpire", -3, Write | Fast, 1, 1, 1, PExpire, "generic");
         t.Add("expireat", -3, Write | Fast, 1, 1, 1, ExpireAt, "generic");

@@ -267,7 +267,7 @@ internal sealed class RdbFile
 
     private static RdbWriter NewWriter(SafeFileHandle file, ServerConfig config, long syncBytes, bool aofBase)
     {
-        var w = new RdbWriter(file, syncBytes, config.RdbCompression, config.RdbChecksum);
+        var w = new RdbWriter(file, syncBytes, config.RdbCompression, config.RdbChecksum) { ListMaxListpackSize = config.ListMaxListpackSize };
         w.Header(aofBase, usedMemory: GC.GetTotalMemory(false));
         return w;
     }

@@ -208,7 +208,8 @@ public sealed partial class ConfigRegistry
         Int("io-threads", null, Immutable, 1, 128, 1);
         Int("auto-aof-rewrite-percentage", null, None, 0, IntMax, 100, () => c.AutoAofRewritePercentage, v => c.AutoAofRewritePercentage = v);
         Int("cluster-replica-validity-factor", "cluster-slave-validity-factor", None, 0, IntMax, 10);
-        Int("list-max-listpack-size", "list-max-ziplist-size", None, int.MinValue, IntMax, -2);
+        Int("list-max-listpack-size", "list-max-ziplist-size", None, int.MinValue, IntMax, -2,
+            () => c.ListMaxListpackSize, v => c.ListMaxListpackSize = (int)v);
         Int("tcp-keepalive", null, None, 0, IntMax, 300, () => c.TcpKeepAlive, v => c.TcpKeepAlive = (int)v);
         Int("cluster-migration-barrier", null, None, 0, IntMax, 1);
         Int("active-defrag-cycle-min", null, None, 1, 99, 1);

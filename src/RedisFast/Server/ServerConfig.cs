@@ -120,6 +120,12 @@ public sealed class ServerConfig
     /// <summary>zset-max-listpack-entries: a sorted set with more elements uses the skiplist encoding.</summary>
     public int ZsetMaxListpackEntries { get; set; } = 128;
 
+    /// <summary>
+    /// list-max-listpack-size: where a list's quicklist nodes end in RDB files and DUMP payloads (RedisList keeps no
+    /// nodes in memory; see RdbWriter.ListMaxListpackSize).
+    /// </summary>
+    public int ListMaxListpackSize { get; set; } = -2;
+
     /// <summary>zset-max-listpack-value: a sorted set with a longer member uses the skiplist encoding.</summary>
     public int ZsetMaxListpackValue { get; set; } = 64;
 

@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using RedisFast.Tests.Infrastructure;
+using static RedisFast.Tests.Infrastructure.Latin1Commands;
 
 namespace RedisFast.Tests.Persistence;
 
@@ -37,6 +39,44 @@ public sealed class AofPropagationTests
             server.Start();
             using var c = new RawClient("127.0.0.1", server.Port);
             Assert.Equal("$1\r\n2\r\n", c.Call("GET", "a"));
+        }
+    }
+
+    [Fact]
+    public void RestoreIsLoggedWithAnAbsoluteTtlAndAnExpiredReplaceAsDel()
+    {
+        // 1. RESTORE with a relative TTL, and one whose absolute TTL is past, replacing a key.
+        string dir = AofTestSupport.TempDir();
+        byte[] payload;
+        long before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), after;
+        using (var server = AofTestSupport.NewServer(dir, fsync: "always"))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Call(c, B("SET"), B("src"), B("value"));
+            payload = (byte[])RespReply.Parse(Reply(c, [B("DUMP"), B("src")]))!;
+            Assert.Equal("+OK\r\n", Call(c, B("RESTORE"), B("k"), B("100000"), payload));
+            Assert.Equal("+OK\r\n", Call(c, B("RESTORE"), B("src"), B("1"), payload, B("REPLACE"), B("ABSTTL")));
+            after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        }
+        // 2. As Redis propagates them (cluster.c restoreCommand): the expiry time, ABSTTL appended; DEL.
+        string log = S(File.ReadAllBytes(AofTestSupport.IncrFile(dir)));
+        Match m = Regex.Match(log, @"\*5\r\n\$7\r\nRESTORE\r\n\$1\r\nk\r\n\$13\r\n(\d{13})\r\n");
+        Assert.True(m.Success, log);
+        long at = long.Parse(m.Groups[1].Value);
+        Assert.InRange(at, before + 100_000, after + 100_000);
+        Assert.EndsWith(
+            $"$7\r\nRESTORE\r\n$1\r\nk\r\n$13\r\n{at}\r\n${payload.Length}\r\n{S(payload)}\r\n$6\r\nABSTTL\r\n" +
+            "*2\r\n$3\r\nDEL\r\n$3\r\nsrc\r\n",
+            log);
+        // 3. Restart: the key is back with its expiry time, the replaced one stays gone.
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal($":{at}\r\n", c.Call("PEXPIRETIME", "k"));
+            Assert.Equal("$5\r\nvalue\r\n", c.Call("GET", "k"));
+            Assert.Equal(":0\r\n", c.Call("EXISTS", "src"));
         }
     }
 

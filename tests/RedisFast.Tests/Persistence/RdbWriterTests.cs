@@ -59,6 +59,7 @@ public sealed class RdbWriterTests
         using var fc = new RawClient("127.0.0.1", fast.Port);
         using RedisChild redis = RedisChild.Start(dir, "none.rdb", "--rdbcompression", "no", "--enable-debug-command", "yes");
         using RawClient rc = redis.Connect();
+        Assert.Equal("+OK\r\n", fc.Call("CONFIG", "SET", "rdbcompression", "no"));
         var keys = new List<(string Key, Options Options)>();
         var plain = new Options(Compress: false);
         void Run(params string[] command)
@@ -108,6 +109,8 @@ public sealed class RdbWriterTests
             string expected = Convert.ToHexString(dump, 0, dump.Length - 10);
             string actual = Convert.ToHexString(TypeAndValue(fast, key, dir, options));
             Assert.Equal($"{key}: {expected}", $"{key}: {actual}");
+            // 3. RedisFast's DUMP, footer and CRC included, for the keys made under the default list config.
+            if (options == plain) Assert.Equal($"{key}: {Convert.ToHexString(dump)}", $"{key}: {Convert.ToHexString((byte[])Exec(fc, "DUMP", key)!)}");
         }
     }
 

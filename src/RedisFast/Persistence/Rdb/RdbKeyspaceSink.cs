@@ -37,6 +37,12 @@ internal sealed class RdbKeyspaceSink(RedisServer server)
     /// <summary>Database <paramref name="db"/> for the keys that follow.</summary>
     public void Select(int db) => _db = _databases[db];
 
+    /// <summary>A database outside the keyspace for the keys that follow (RESTORE decodes into one).</summary>
+    public void Target(Database db) => _db = db;
+
+    /// <summary>The slot of the current key's value once it exists, else -1.</summary>
+    public int Slot => _slot;
+
     /// <summary>RESIZEDB: the selected database is about to receive <paramref name="keys"/> keys.</summary>
     public void ReserveKeys(int keys) => _db.Reserve(keys);
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using RedisFast.Server;
+using RedisFast.Storage;
 
 namespace RedisFast.Persistence.Rdb;
 
@@ -46,6 +47,40 @@ internal static partial class RdbLoader
         int version = Atoi(header[5..]);
         if (version < 1 || version > MaxVersion) throw new RdbLoadException($"Can't handle RDB format version {version}");
         return new Session(server, input, version).Run();
+    }
+
+    /// <summary>Size of a DUMP payload's footer: the RDB version (2 bytes) and the CRC-64 (8), little-endian.</summary>
+    public const int DumpFooterLength = 10;
+
+    /// <summary>
+    /// cluster.c verifyDumpPayload: a footer whose RDB version is at most <see cref="MaxVersion"/> and whose CRC-64
+    /// covers everything before the checksum (no "0 means unchecked" here, unlike a file).
+    /// </summary>
+    public static bool VerifyDumpPayload(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < DumpFooterLength) return false;
+        ReadOnlySpan<byte> footer = payload[^DumpFooterLength..];
+        if (BinaryPrimitives.ReadUInt16LittleEndian(footer) > MaxVersion) return false;
+        return Crc64.Update(0, payload[..^8]) == BinaryPrimitives.ReadUInt64LittleEndian(footer[2..]);
+    }
+
+    /// <summary>
+    /// RESTORE's decoding (rdbLoadObjectType and rdbLoadObject on a payload <see cref="VerifyDumpPayload"/> accepted):
+    /// the value stored as <paramref name="key"/> in <paramref name="scratch"/>, an empty database outside the
+    /// keyspace, so a payload that fails halfway leaves the keyspace as it was. Returns the value's slot in scratch,
+    /// or -1 when the payload does not hold one value RedisFast can store (Redis: "Bad data format").
+    /// </summary>
+    public static int LoadDumpValue(RedisServer server, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> key, Database scratch)
+    {
+        int version = BinaryPrimitives.ReadUInt16LittleEndian(payload[^DumpFooterLength..]);
+        try
+        {
+            return new Session(server, new RdbInput(payload.ToArray(), "DUMP payload"), version).LoadValue(key, scratch);
+        }
+        catch (Exception e) when (e is RdbLoadException or BlobFormatException)
+        {
+            return -1;
+        }
     }
 
     /// <summary>C's atoi, as rdb.c reads the version: leading white space and a sign, then digits up to the first other byte.</summary>
@@ -136,6 +171,15 @@ internal static partial class RdbLoader
             _server.Log.Notice($"Done loading RDB, keys loaded: {_keysLoaded}, keys expired: {_expiredSkipped}{empty}.");
             _server.Log.Verbose($"RDB {_input.FileName} loaded in {Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} seconds");
             return new RdbLoadResult(consumed, _keysLoaded, _expiredSkipped, _version, _redisVersion, _created);
+        }
+
+        /// <summary>One value with no key before it (a DUMP payload) into <paramref name="scratch"/>: its slot, or -1 when empty.</summary>
+        public int LoadValue(ReadOnlySpan<byte> key, Database scratch)
+        {
+            _sink.Target(scratch);
+            byte type = _input.ReadByte();
+            _sink.BeginKey(key, discard: false);
+            return Value(type, key, 0) > 0 ? _sink.Slot : -1;
         }
 
         private void SelectDb()

@@ -30,7 +30,7 @@ internal sealed partial class RdbWriter
     /// element) as a string. The list has no nodes in memory: they are cut as RPUSH of the elements in order would
     /// cut them in Redis 7.0 (quicklistPushTail), so a list RPUSHed in one go is written byte for byte as Redis would.
     /// </summary>
-    private void SaveList(byte[] key, RedisList list)
+    private void SaveList(byte[]? key, RedisList list)
     {
         TypeAndKey(TypeListQuicklist2, key);
         // The count comes first: a pass to cut the nodes, then one to encode them.
@@ -80,7 +80,7 @@ internal sealed partial class RdbWriter
     }
 
     /// <summary>SET_INTSET from an intset (its members ascending, at the widest member's width), else SET: count and members.</summary>
-    private void SaveSet(byte[] key, RedisSet set)
+    private void SaveSet(byte[]? key, RedisSet set)
     {
         Span<byte> scratch = stackalloc byte[20];
         int count = set.Count;
@@ -107,7 +107,7 @@ internal sealed partial class RdbWriter
     }
 
     /// <summary>HASH_LISTPACK (field, value, ... in the listpack's order) from a listpack, else HASH: count and pairs.</summary>
-    private void SaveHash(byte[] key, RedisHash hash)
+    private void SaveHash(byte[]? key, RedisHash hash)
     {
         if (!hash.IsListpack)
         {
@@ -132,15 +132,24 @@ internal sealed partial class RdbWriter
 
     /// <summary>
     /// ZSET_LISTPACK (member, score as d2string text, ... ascending) from a listpack, else ZSET_2: count, then member
-    /// and binary score per element, in the member table's order (all a rewrite may read of a skiplist set; Redis
-    /// walks its skiplist from the tail, and its loader takes any order).
+    /// and binary score per element. A DUMP payload (made on the loop) walks the skiplist from the tail as Redis does;
+    /// a file walks the member table, all a background snapshot may read of a skiplist set (any order loads the same).
     /// </summary>
-    private void SaveSortedSet(byte[] key, RedisSortedSet set)
+    private void SaveSortedSet(byte[]? key, RedisSortedSet set)
     {
         if (set.MemberScores is { } members)
         {
             TypeAndKey(TypeZset2, key);
             Length(members.Count);
+            if (_memory is not null)
+            {
+                for (ZIterator back = set.AtRank(set.Count - 1); back.Valid; back.MovePrevious())
+                {
+                    RawString(back.Member);
+                    BinaryDouble(back.Score);
+                }
+                return;
+            }
             for (int p = members.NextOccupied(0); p >= 0; p = members.NextOccupied(p + 1))
             {
                 RawString(members.KeyAt(p));

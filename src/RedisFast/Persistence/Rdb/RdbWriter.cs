@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
@@ -16,6 +17,7 @@ namespace RedisFast.Persistence.Rdb;
 /// on a background thread against a <see cref="RewriteSnapshot"/>, under the reading rules of
 /// <see cref="AofRewriter.WriteSnapshot"/>. Output goes through a 64 KB buffer with positional writes, an fdatasync
 /// every <c>fsyncEveryBytes</c> (rdb-save-incremental-fsync) and one at the end. Not thread-safe; one use.
+/// A writer into memory makes DUMP payloads instead (<see cref="DumpPayload"/>).
 /// </summary>
 internal sealed partial class RdbWriter
 {
@@ -37,11 +39,15 @@ internal sealed partial class RdbWriter
     private const int MaxIntegerEncodedLength = 11;
     private const int MinCompressedLength = 21;
 
-    private readonly SafeFileHandle _file;
+    /// <summary>rdb.h RDB_VERSION, the version a DUMP payload carries in its footer.</summary>
+    public const int Version = 10;
+
+    private readonly SafeFileHandle? _file;
+    private readonly ArrayBufferWriter<byte>? _memory;
     private readonly long _fsyncEveryBytes;
     private readonly bool _compress;
     private readonly bool _checksum;
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly byte[] _buffer;
     private int _length;
     private long _offset;
     private long _sinceSync;
@@ -57,9 +63,20 @@ internal sealed partial class RdbWriter
     public RdbWriter(SafeFileHandle file, long fsyncEveryBytes, bool compress, bool checksum)
     {
         _file = file;
+        _buffer = new byte[64 * 1024];
         _fsyncEveryBytes = fsyncEveryBytes;
         _compress = compress;
         _checksum = checksum;
+    }
+
+    /// <summary>A writer of DUMP payloads into <paramref name="memory"/> (<see cref="DumpPayload"/>).</summary>
+    /// <param name="compress">rdbcompression, which DUMP honours as a save does.</param>
+    public RdbWriter(ArrayBufferWriter<byte> memory, bool compress)
+    {
+        _memory = memory;
+        _buffer = new byte[4096];
+        _compress = compress;
+        _checksum = true;
     }
 
     /// <summary>
@@ -116,6 +133,27 @@ internal sealed partial class RdbWriter
             WriteByte(OpExpireTimeMs);
             BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), entry.ExpireAt);
         }
+        TypeKeyAndValue(entry, key);
+    }
+
+    /// <summary>
+    /// DUMP (cluster.c createDumpPayload): the value's type and encoding as in a file, then the RDB version as two
+    /// bytes and the CRC-64 of everything before it, little-endian. Call once, on a writer into memory.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The value's kind has no RDB encoding here.</exception>
+    public void DumpPayload(in KeyEntry entry)
+    {
+        TypeKeyAndValue(entry, key: null);
+        BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), Version);
+        Flush();
+        Span<byte> crc = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(crc, _crc);
+        WriteOut(crc, checksummed: true);
+    }
+
+    /// <summary>The type byte, the key (none in a DUMP payload), then the value.</summary>
+    private void TypeKeyAndValue(in KeyEntry entry, byte[]? key)
+    {
         switch (entry.Kind)
         {
             case ValueKind.StringInt:
@@ -177,10 +215,10 @@ internal sealed partial class RdbWriter
         Aux(name, digits[..n]);
     }
 
-    private void TypeAndKey(byte type, byte[] key)
+    private void TypeAndKey(byte type, byte[]? key)
     {
         WriteByte(type);
-        RawString(key);
+        if (key is not null) RawString(key);
     }
 
     /// <summary>
@@ -322,7 +360,13 @@ internal sealed partial class RdbWriter
     {
         if (data.IsEmpty) return;
         if (_checksum && !checksummed) _crc = Crc64.Update(_crc, data);
-        int errno = NativeFile.Write(_file, data, _offset, out _);
+        if (_memory is not null)
+        {
+            _memory.Write(data);
+            _offset += data.Length;
+            return;
+        }
+        int errno = NativeFile.Write(_file!, data, _offset, out _);
         if (errno != 0) throw new IOException(NativeFile.Describe(errno));
         _offset += data.Length;
         _sinceSync += data.Length;
@@ -331,6 +375,7 @@ internal sealed partial class RdbWriter
 
     private void Sync()
     {
+        if (_file is null) return;
         int errno = NativeFile.DataSync(_file);
         if (errno != 0) throw new IOException(NativeFile.Describe(errno));
         _sinceSync = 0;
