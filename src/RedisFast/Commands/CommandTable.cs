@@ -12,6 +12,7 @@ internal static class CommandTable
         ConnectionCommands.Register(table);
         ServerCommands.Register(table);
         StringCommands.Register(table);
+        BitmapCommands.Register(table);
         KeyCommands.Register(table);
         Persistence.PersistenceCommands.Register(table);
         SortedSetCommands.Register(table);

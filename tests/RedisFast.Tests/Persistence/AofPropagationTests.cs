@@ -81,6 +81,16 @@ public sealed class AofPropagationTests
     }
 
     [Fact]
+    public void BitmapWritesReachTheAofAsRedisServerWritesThem() => AofTestSupport.AssertSameIncrAsRedis(
+    [
+        // A bit set to what it was, an OVERFLOW FAIL, BITFIELD_RO and a BITOP that deletes nothing are not logged.
+        ["SETBIT", "k", "3", "1"], ["SETBIT", "k", "3", "1"], ["SETBIT", "k", "3", "0"], ["SETBIT", "k", "20", "0"],
+        ["BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "9"], ["BITFIELD", "k", "SET", "u8", "8", "200", "GET", "u4", "0"],
+        ["BITFIELD_RO", "k", "GET", "u8", "0"], ["BITOP", "NOT", "d", "k"], ["BITOP", "AND", "d", "missing"],
+        ["BITOP", "AND", "d", "missing"], ["BITOP", "XOR", "e", "k", "d"],
+    ]);
+
+    [Fact]
     public void TransactionsReachTheAofAsRedisServerWritesThem() => AofTestSupport.AssertSameIncrAsRedis(
     [
         // One write among reads: logged alone, no MULTI/EXEC (server.c propagatePendingCommands).

@@ -23,6 +23,7 @@ internal static class CommandKeys
     private static readonly Dictionary<string, GetKeysProc> Procs = new()
     {
         ["set"] = SetGetKeys,
+        ["bitfield"] = BitfieldGetKeys,
         // zunionInterDiffStoreGetKeys
         ["zunionstore"] = Generic(1, 2, 3, 1),
         ["zinterstore"] = Generic(1, 2, 3, 1),
@@ -164,6 +165,35 @@ internal static class CommandKeys
             }
         }
         result.Add(new KeyReference(1, KeySpecFlags.OW | KeySpecFlags.Update));
+        return 1;
+    }
+
+    /// <summary>
+    /// bitops.c bitfieldGetKeys: the key is RO access while every operation is a GET (OVERFLOW skipped), else RW access
+    /// update (a syntax error too: the safer guess).
+    /// </summary>
+    private static int BitfieldGetKeys(CommandArguments args, int offset, int argc, List<KeyReference> result)
+    {
+        bool readOnly = true;
+        for (int i = 2; i < argc; i++)
+        {
+            int remaining = argc - i - 1;
+            ReadOnlySpan<byte> arg = args[offset + i];
+            if (System.Text.Ascii.EqualsIgnoreCase(arg, "get"u8) && remaining >= 2)
+            {
+                i += 2;
+            }
+            else if (System.Text.Ascii.EqualsIgnoreCase(arg, "overflow"u8) && remaining >= 1)
+            {
+                i += 1;
+            }
+            else
+            {
+                readOnly = false;
+                break;
+            }
+        }
+        result.Add(new KeyReference(1, readOnly ? KeySpecFlags.RO | KeySpecFlags.Access : KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update));
         return 1;
     }
 
