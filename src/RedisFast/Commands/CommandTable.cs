@@ -13,6 +13,7 @@ internal static class CommandTable
         ServerCommands.Register(table);
         StringCommands.Register(table);
         BitmapCommands.Register(table);
+        HyperLogLogCommands.Register(table);
         KeyCommands.Register(table);
         Persistence.PersistenceCommands.Register(table);
         SortedSetCommands.Register(table);

@@ -277,7 +277,8 @@ public sealed partial class ConfigRegistry
         UInt("stream-node-max-bytes", null, None, NumericFormat.Memory, 0, LongMax, 4096);
         UInt("zset-max-listpack-value", "zset-max-ziplist-value", None, NumericFormat.Memory, 0, LongMax, 64,
             () => c.ZsetMaxListpackValue, v => c.ZsetMaxListpackValue = (int)Math.Min(v, int.MaxValue));
-        UInt("hll-sparse-max-bytes", null, None, NumericFormat.Memory, 0, LongMax, 3000);
+        UInt("hll-sparse-max-bytes", null, None, NumericFormat.Memory, 0, LongMax, 3000,
+            () => c.HllSparseMaxBytes, v => c.HllSparseMaxBytes = v);
         UInt("tracking-table-max-keys", null, None, NumericFormat.Integer, 0, LongMax, 1000000);
         UInt("client-query-buffer-limit", null, None, NumericFormat.Memory, 1024 * 1024, LongMax, 1024L * 1024 * 1024,
             () => c.ClientQueryBufferLimit, v => c.ClientQueryBufferLimit = v);

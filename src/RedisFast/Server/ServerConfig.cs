@@ -120,6 +120,9 @@ public sealed class ServerConfig
     /// <summary>zset-max-listpack-entries: a sorted set with more elements uses the skiplist encoding.</summary>
     public int ZsetMaxListpackEntries { get; set; } = 128;
 
+    /// <summary>hll-sparse-max-bytes: a sparse HyperLogLog that would grow past this many bytes becomes dense.</summary>
+    public long HllSparseMaxBytes { get; set; } = 3000;
+
     /// <summary>
     /// list-max-listpack-size: where a list's quicklist nodes end in RDB files and DUMP payloads (RedisList keeps no
     /// nodes in memory; see RdbWriter.ListMaxListpackSize).

@@ -221,6 +221,16 @@ internal sealed class Database
         return buffer.AsSpan(0, newLength);
     }
 
+    /// <summary>
+    /// Cuts the "raw" string at <paramref name="index"/> (see <see cref="GrowRawString"/>) to <paramref name="length"/>
+    /// bytes, at most its length: a command that edited it in place through a grown span settles its length.
+    /// </summary>
+    public void TruncateRawString(int index, int length)
+    {
+        ref KeyEntry e = ref Table[index];
+        if (e.Kind == ValueKind.StringRaw && length < e.Length) e.Length = length;
+    }
+
     private static int GreedySize(int length)
     {
         const int MaxPrealloc = 1024 * 1024; // sds.c SDS_MAX_PREALLOC

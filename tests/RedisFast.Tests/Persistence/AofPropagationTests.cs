@@ -91,6 +91,14 @@ public sealed class AofPropagationTests
     ]);
 
     [Fact]
+    public void HyperLogLogWritesReachTheAofAsRedisServerWritesThem() => AofTestSupport.AssertSameIncrAsRedis(
+    [
+        // PFCOUNT is logged when it stores the cardinality it computed; unchanged registers and a second TODENSE are not.
+        ["PFADD", "h", "a", "b", "c"], ["PFCOUNT", "h"], ["PFCOUNT", "h"], ["PFADD", "h", "a"], ["PFADD", "e"], ["PFADD", "e"],
+        ["PFMERGE", "m", "h", "e"], ["PFCOUNT", "h", "m"], ["PFDEBUG", "TODENSE", "h"], ["PFDEBUG", "TODENSE", "h"], ["PFADD", "h", "z"],
+    ]);
+
+    [Fact]
     public void TransactionsReachTheAofAsRedisServerWritesThem() => AofTestSupport.AssertSameIncrAsRedis(
     [
         // One write among reads: logged alone, no MULTI/EXEC (server.c propagatePendingCommands).
