@@ -67,6 +67,26 @@ internal sealed partial class Client
 
     private ulong _redacted;
 
+    /// <summary>In MONITOR mode (CLIENT_MONITOR): sent every command the server runs.</summary>
+    public bool IsMonitor { get; private set; }
+
+    /// <summary>
+    /// MONITOR: this client starts receiving the feed (once; a second MONITOR answers nothing, as in Redis). Not inside
+    /// MULTI (CLIENT_DENY_BLOCKING): such a client expects one reply per command.
+    /// </summary>
+    internal void StartMonitoring()
+    {
+        if (IsMonitor) return;
+        if (InMulti)
+        {
+            Reply.WriteError("ERR MONITOR isn't allowed for DENY BLOCKING client"u8);
+            return;
+        }
+        IsMonitor = true;
+        _server.Monitors.Add(this);
+        Reply.WriteOk();
+    }
+
     /// <summary>
     /// Authenticated as the default user (c->authenticated): from the start when no requirepass is set, else once
     /// AUTH or HELLO ... AUTH gave the password. Setting requirepass later leaves connected clients authenticated;
@@ -148,6 +168,12 @@ internal sealed partial class Client
             Reject(command, "NOREPLICAS Not enough good replicas to write.");
             return;
         }
+        // processCommand: a MONITOR client is a replica to Redis, which may not touch the keyspace.
+        if (IsMonitor && (command.Flags & (CommandFlags.Write | CommandFlags.ReadOnly | CommandFlags.MayReplicate)) != 0)
+        {
+            Reject(command, "ERR Replica can't interact with the keyspace");
+            return;
+        }
         LastCommand = command;
         // One test covers MULTI and RESP2 subscribed mode, so ordinary commands pay a single branch.
         if ((InMulti | IsSubscribed) && !PassesContextChecks(command)) return;
@@ -189,6 +215,8 @@ internal sealed partial class Client
             long micros = (long)((end - start) * (1_000_000.0 / Stopwatch.Frequency));
             if (micros >= slowerThan) _server.SlowLog.Push(this, micros, _redacted, _server.Config.SlowlogMaxLen);
         }
+        if (_server.Monitors.Any && (command.Flags & (CommandFlags.Admin | CommandFlags.SkipMonitor)) == 0)
+            _server.Monitors.Feed(this, Args, _redacted);
         command.Calls++;
         if (Reply.ErrorCount != errorsBefore) command.FailedCalls++;
         _server.Stats.CommandsProcessed++;
@@ -413,6 +441,7 @@ internal sealed partial class Client
     private string Flags()
     {
         var flags = new StringBuilder(4);
+        if (IsMonitor) flags.Append('O');
         if (IsSubscribed) flags.Append('P');
         if (InMulti) flags.Append('x');
         if (IsBlocked) flags.Append('b');

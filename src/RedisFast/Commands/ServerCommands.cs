@@ -21,6 +21,7 @@ internal static partial class ServerCommands
         t.Add("time", 1, Loading | Stale | Fast, 0, 0, 0, Time, "server");
         t.Add("shutdown", -1, Admin | NoScript | Loading | Stale | NoMulti | AllowBusy, 0, 0, 0, Shutdown, "server");
         t.Add("info", -1, Loading | Stale, 0, 0, 0, Info, "server");
+        t.Add("monitor", 1, Admin | NoScript | Loading | Stale, 0, 0, 0, static c => c.StartMonitoring(), "server");
         CommandDefinition slowlog = t.Add("slowlog", -2, None, 0, 0, 0, null, "server");
         slowlog.Sub("get", -2, Admin | Loading | Stale, 0, 0, 0, SlowlogGet);
         slowlog.Sub("len", 2, Admin | Loading | Stale, 0, 0, 0, SlowlogLen);

@@ -30,6 +30,7 @@ public sealed class RedisServer : IDisposable
         Commands = CommandTable.Create();
         Watches = new WatchRegistry(Keyspace);
         PubSub = new PubSubRegistry();
+        Monitors = new MonitorFeed();
         Pool = new SlabPool();
         Loop = new EventLoop(config.LoopMode, static () => { });
         _cron = new CronWork(this);
@@ -121,6 +122,9 @@ public sealed class RedisServer : IDisposable
 
     /// <summary>Channel and pattern subscriptions.</summary>
     internal PubSubRegistry PubSub { get; }
+
+    /// <summary>Clients in MONITOR mode and what they are sent.</summary>
+    internal MonitorFeed Monitors { get; }
 
     /// <summary>Clients blocked on keys (BLPOP and friends) and the keys they wait on.</summary>
     internal BlockingKeys Blocking { get; }
@@ -239,6 +243,7 @@ public sealed class RedisServer : IDisposable
     internal void UnregisterClient(Client client)
     {
         _clients.Remove(client.Id);
+        if (client.IsMonitor) Monitors.Remove(client);
         client.OnDisconnected();
         if (client.IsBlocked) Blocking.ClientGone(client);
     }
