@@ -14,6 +14,7 @@ internal static class CommandTable
         StringCommands.Register(table);
         BitmapCommands.Register(table);
         HyperLogLogCommands.Register(table);
+        SortCommands.Register(table);
         KeyCommands.Register(table);
         Persistence.PersistenceCommands.Register(table);
         SortedSetCommands.Register(table);

@@ -22,6 +22,8 @@ internal static partial class ServerCommands
         t.Add("shutdown", -1, Admin | NoScript | Loading | Stale | NoMulti | AllowBusy, 0, 0, 0, Shutdown, "server");
         t.Add("info", -1, Loading | Stale, 0, 0, 0, Info, "server");
         t.Add("monitor", 1, Admin | NoScript | Loading | Stale, 0, 0, 0, static c => c.StartMonitoring(), "server");
+        // ROLE of a master without replicas (RedisFast does not replicate): "master", offset 0, no replicas.
+        t.Add("role", 1, NoScript | Loading | Stale | Fast, 0, 0, 0, static c => c.Reply.WriteRaw("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"u8), "server");
         CommandDefinition slowlog = t.Add("slowlog", -2, None, 0, 0, 0, null, "server");
         slowlog.Sub("get", -2, Admin | Loading | Stale, 0, 0, 0, SlowlogGet);
         slowlog.Sub("len", 2, Admin | Loading | Stale, 0, 0, 0, SlowlogLen);

@@ -95,6 +95,20 @@ internal static class NumberParser
     }
 
     /// <summary>
+    /// sort.c's strtod check of a SORT key: the C string (up to a NUL) must be a number as a whole, leading white space
+    /// allowed; the empty string is 0; NaN and a range error (overflow, or a nonzero number rounding to zero) refused.
+    /// </summary>
+    public static bool TryParseSortKey(ReadOnlySpan<byte> s, out double value)
+    {
+        int nul = s.IndexOf((byte)0);
+        if (nul >= 0) s = s[..nul];
+        value = 0;
+        // strtod converts nothing from "" (the end is already the NUL) nor from "  " (the end stays at the start).
+        if (s.Length == 0) return true;
+        return TryStrtod(s, out value, out bool rangeError) && !rangeError;
+    }
+
+    /// <summary>
     /// The strtod check of t_zset.c zslParseRange for a score bound: leading white space allowed, the empty
     /// string is 0, overflow gives ±inf, NaN is refused, and the C string ends at a NUL byte.
     /// </summary>

@@ -24,6 +24,13 @@ internal static class CommandKeys
     {
         ["set"] = SetGetKeys,
         ["bitfield"] = BitfieldGetKeys,
+        ["sort"] = SortGetKeys,
+        // sortROGetKeys: the sorted key only.
+        ["sort_ro"] = static (_, _, _, result) =>
+        {
+            result.Add(new KeyReference(1, KeySpecFlags.RO | KeySpecFlags.Access));
+            return 1;
+        },
         // zunionInterDiffStoreGetKeys
         ["zunionstore"] = Generic(1, 2, 3, 1),
         ["zinterstore"] = Generic(1, 2, 3, 1),
@@ -195,6 +202,25 @@ internal static class CommandKeys
         }
         result.Add(new KeyReference(1, readOnly ? KeySpecFlags.RO | KeySpecFlags.Access : KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update));
         return 1;
+    }
+
+    /// <summary>
+    /// sort.c sortGetKeys: the sorted key (RO access), and the key of the last STORE (OW update). LIMIT, GET and BY
+    /// skip their arguments; any other word skips nothing.
+    /// </summary>
+    private static int SortGetKeys(CommandArguments args, int offset, int argc, List<KeyReference> result)
+    {
+        result.Add(new KeyReference(1, KeySpecFlags.RO | KeySpecFlags.Access));
+        int store = 0;
+        for (int i = 2; i < argc; i++)
+        {
+            ReadOnlySpan<byte> arg = args[offset + i];
+            if (System.Text.Ascii.EqualsIgnoreCase(arg, "limit"u8)) i += 2;
+            else if (System.Text.Ascii.EqualsIgnoreCase(arg, "get"u8) || System.Text.Ascii.EqualsIgnoreCase(arg, "by"u8)) i += 1;
+            else if (System.Text.Ascii.EqualsIgnoreCase(arg, "store"u8) && i + 1 < argc) store = i + 1;
+        }
+        if (store > 0) result.Add(new KeyReference(store, KeySpecFlags.OW | KeySpecFlags.Update));
+        return result.Count;
     }
 
     /// <summary>
