@@ -15,6 +15,7 @@ internal static class CommandTable
         BitmapCommands.Register(table);
         HyperLogLogCommands.Register(table);
         SortCommands.Register(table);
+        GeoCommands.Register(table);
         KeyCommands.Register(table);
         Persistence.PersistenceCommands.Register(table);
         SortedSetCommands.Register(table);

@@ -99,6 +99,14 @@ public sealed class AofPropagationTests
     ]);
 
     [Fact]
+    public void GeoAddIsLoggedAsTheZaddItIsAsRedisServerWritesIt() => AofTestSupport.AssertSameIncrAsRedis(
+    [
+        ["GEOADD", "g", "13.361389", "38.115556", "Palermo"], ["GEOADD", "g", "CH", "13.361389", "38.115556", "Palermo"],
+        ["GEOADD", "g", "NX", "CH", "15.087269", "37.502669", "Catania", "2.3522", "48.8566", "Paris"],
+        ["GEOADD", "g", "XX", "2.3523", "48.8566", "Paris"], ["GEOADD", "g", "181", "0", "bad"],
+    ]);
+
+    [Fact]
     public void TransactionsReachTheAofAsRedisServerWritesThem() => AofTestSupport.AssertSameIncrAsRedis(
     [
         // One write among reads: logged alone, no MULTI/EXEC (server.c propagatePendingCommands).
