@@ -60,6 +60,112 @@ public sealed class GeoDifferentialTests(DifferentialFixture f)
             """), reply => System.Text.RegularExpressions.Regex.Replace(reply, @"\$2\r\nid\r\n:\d+", "id"));
     }
 
+    [Fact]
+    public void SearchesFindSortAndStoreLikeRedis()
+    {
+        Differential.AssertSameReplies(f, Differential.Script("""
+            DEL geo:s:s geo:s:d geo:s:x
+            GEOADD geo:s:s 13.361389 38.115556 Palermo 15.087269 37.502669 Catania 12.758489 38.788135 edge1 17.241510 38.222244 edge2
+            GEOADD geo:s:s 13.5 38.0 near1 13.2 38.2 near2 14.0 37.0 far 2.3522 48.8566 Paris
+            GEORADIUS geo:s:s 15 37 200 km
+            GEORADIUS geo:s:s 15 37 200 km ASC
+            GEORADIUS geo:s:s 15 37 200 km DESC WITHDIST
+            GEORADIUS geo:s:s 15 37 200 km WITHCOORD WITHDIST WITHHASH ASC
+            GEORADIUS geo:s:s 15 37 200 km COUNT 3
+            GEORADIUS geo:s:s 15 37 200 km COUNT 3 DESC
+            GEORADIUS geo:s:s 15 37 200 km COUNT 2 ANY
+            GEORADIUS geo:s:s 15 37 10 m
+            GEORADIUS geo:s:s 15 37 0 km
+            GEORADIUS geo:s:s 15 37 5000 km ASC
+            GEORADIUS geo:s:s 15 37 20000 km
+            GEORADIUS geo:s:s 15 37 200 mi WITHDIST
+            GEORADIUS geo:s:s 15 37 200 ft
+            GEORADIUS_RO geo:s:s 15 37 200 km ASC WITHDIST
+            GEORADIUSBYMEMBER geo:s:s Palermo 100 km ASC WITHDIST
+            GEORADIUSBYMEMBER_RO geo:s:s Catania 300 km WITHCOORD
+            GEORADIUSBYMEMBER geo:s:s nosuch 100 km
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 BYRADIUS 200 km ASC
+            GEOSEARCH geo:s:s FROMMEMBER Palermo BYBOX 400 400 km ASC WITHDIST
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 BYBOX 100 400 km WITHCOORD
+            GEOSEARCH geo:s:s FROMMEMBER Palermo BYRADIUS 50 km COUNT 1 WITHHASH
+            GEOSEARCH geo:s:s BYRADIUS 200 km FROMLONLAT 15 37 DESC
+            GEORADIUS geo:s:s 15 37 200 km STORE geo:s:d
+            ZRANGE geo:s:d 0 -1 WITHSCORES
+            OBJECT ENCODING geo:s:d
+            GEORADIUS geo:s:s 15 37 200 km STOREDIST geo:s:d ASC COUNT 3
+            ZRANGE geo:s:d 0 -1 WITHSCORES
+            GEOSEARCHSTORE geo:s:d geo:s:s FROMLONLAT 15 37 BYRADIUS 200 km
+            ZRANGE geo:s:d 0 -1 WITHSCORES
+            GEOSEARCHSTORE geo:s:d geo:s:s FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST ASC COUNT 2
+            ZRANGE geo:s:d 0 -1 WITHSCORES
+            GEOSEARCHSTORE geo:s:d geo:s:s FROMLONLAT 0 0 BYRADIUS 1 km
+            EXISTS geo:s:d
+            GEOSEARCHSTORE geo:s:d geo:s:missing FROMLONLAT 0 0 BYRADIUS 1 km
+            GEORADIUS geo:s:missing 15 37 200 km
+            GEORADIUS geo:s:missing 15 37 200 km STORE geo:s:d
+            GEORADIUSBYMEMBER geo:s:missing x y km
+            GEOSEARCH geo:s:missing FROMMEMBER x BYRADIUS 1 km
+            GEORADIUS geo:s:s 15 37 -1 km
+            GEORADIUS geo:s:s 15 37 x km
+            GEORADIUS geo:s:s 15 37 1 yards
+            GEORADIUS geo:s:s 200 37 1 km
+            GEORADIUS geo:s:s 15 37 1 km COUNT 0
+            GEORADIUS geo:s:s 15 37 1 km COUNT x
+            GEORADIUS geo:s:s 15 37 1 km ANY
+            GEORADIUS geo:s:s 15 37 1 km STORE geo:s:d WITHDIST
+            GEORADIUS_RO geo:s:s 15 37 1 km STORE geo:s:d
+            GEORADIUS geo:s:s 15 37 1 km BOGUS
+            GEOSEARCH geo:s:s FROMLONLAT 15 37
+            GEOSEARCH geo:s:s BYRADIUS 1 km
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 FROMMEMBER Palermo BYRADIUS 1 km
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 BYRADIUS 1 km BYBOX 1 1 km
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 BYBOX -1 1 km
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 BYBOX x 1 km
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 BYBOX 1 x km
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 BYRADIUS 1 km STORE geo:s:d
+            GEOSEARCH geo:s:s FROMLONLAT 15 37 BYRADIUS 1 km STOREDIST
+            GEOSEARCHSTORE geo:s:d geo:s:s FROMLONLAT 15 37 BYRADIUS 1 km WITHDIST
+            GEOSEARCH geo:s:s FROMMEMBER nosuch BYRADIUS 1 km
+            SET geo:s:x str
+            GEOSEARCH geo:s:x FROMLONLAT 15 37 BYRADIUS 1 km
+            GEORADIUS geo:s:x 15 37 1 km
+            DEL geo:s:d
+            """));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void RandomSearchesFindWhatRedisFinds(int seed)
+    {
+        var random = new Random(seed);
+        string key = $"geo:rs{seed}";
+        var script = new List<string[]> { (["DEL", key]) };
+        // Clustered around a few centres, so searches of every size find something.
+        for (int i = 0; i < 400; i++)
+        {
+            double longitude = Math.Clamp(((i % 4) * 60 - 100) + random.NextDouble() * 10, -180, 180);
+            double latitude = Math.Clamp((i % 3) * 30 - 30 + random.NextDouble() * 10, -85, 85);
+            script.Add(["GEOADD", key, longitude.ToString("R", CultureInfo.InvariantCulture), latitude.ToString("R", CultureInfo.InvariantCulture), "m" + i]);
+        }
+        for (int i = 0; i < 150; i++)
+        {
+            string lon = (((i % 4) * 60 - 100) + random.NextDouble() * 10).ToString("R", CultureInfo.InvariantCulture);
+            string lat = ((i % 3) * 30 - 30 + random.NextDouble() * 10).ToString("R", CultureInfo.InvariantCulture);
+            string radius = (random.Next(4) switch { 0 => random.Next(1, 50), 1 => random.Next(50, 800), 2 => random.Next(800, 5000), _ => random.Next(5000, 20000) }).ToString();
+            // Unsorted replies come in the order the cells were read: that order is compared too.
+            string order = new[] { "ASC", "DESC", "WITHHASH" }[random.Next(3)];
+            script.Add(random.Next(4) switch
+            {
+                0 => ["GEORADIUS", key, lon, lat, radius, "km", "WITHDIST", order],
+                1 => ["GEOSEARCH", key, "FROMLONLAT", lon, lat, "BYBOX", radius, (random.Next(1, 3000)).ToString(), "km", "WITHDIST", order],
+                2 => ["GEOSEARCH", key, "FROMMEMBER", "m" + random.Next(400), "BYRADIUS", radius, "km", "WITHCOORD", order, "COUNT", random.Next(1, 30).ToString()],
+                _ => ["GEORADIUSBYMEMBER", key, "m" + random.Next(400), radius, "mi", "COUNT", random.Next(1, 30).ToString(), "ANY"],
+            });
+        }
+        Differential.AssertSameReplies(f, script);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

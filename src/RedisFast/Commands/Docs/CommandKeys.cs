@@ -25,6 +25,8 @@ internal static class CommandKeys
         ["set"] = SetGetKeys,
         ["bitfield"] = BitfieldGetKeys,
         ["sort"] = SortGetKeys,
+        ["georadius"] = GeoradiusGetKeys,
+        ["georadiusbymember"] = GeoradiusGetKeys,
         // sortROGetKeys: the sorted key only.
         ["sort_ro"] = static (_, _, _, result) =>
         {
@@ -220,6 +222,27 @@ internal static class CommandKeys
             else if (System.Text.Ascii.EqualsIgnoreCase(arg, "store"u8) && i + 1 < argc) store = i + 1;
         }
         if (store > 0) result.Add(new KeyReference(store, KeySpecFlags.OW | KeySpecFlags.Update));
+        return result.Count;
+    }
+
+    /// <summary>
+    /// geo.c georadiusGetKeys (GEORADIUS and GEORADIUSBYMEMBER): the source key (RO access), and the key after the last
+    /// STORE or STOREDIST from argument 5 on (OW update).
+    /// </summary>
+    private static int GeoradiusGetKeys(CommandArguments args, int offset, int argc, List<KeyReference> result)
+    {
+        int stored = -1;
+        for (int i = 5; i < argc; i++)
+        {
+            ReadOnlySpan<byte> arg = args[offset + i];
+            if ((System.Text.Ascii.EqualsIgnoreCase(arg, "store"u8) || System.Text.Ascii.EqualsIgnoreCase(arg, "storedist"u8)) && i + 1 < argc)
+            {
+                stored = i + 1;
+                i++;
+            }
+        }
+        result.Add(new KeyReference(1, KeySpecFlags.RO | KeySpecFlags.Access));
+        if (stored >= 0) result.Add(new KeyReference(stored, KeySpecFlags.OW | KeySpecFlags.Update));
         return result.Count;
     }
 
