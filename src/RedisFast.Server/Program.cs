@@ -61,6 +61,13 @@ internal static class Program
             };
             server.ShutdownStarting = () => systemd.Send("STOPPING=1\n");
         }
+        server.Initialized = () =>
+        {
+            // redis-server's order: these lines, then the loading of the data set, then "Ready to accept connections".
+            server.Log.Notice($"Running mode=standalone, port={server.Port}.");
+            WritePidFile(server);
+            server.Log.Warning("Server initialized");
+        };
         try
         {
             server.Start();
@@ -84,9 +91,6 @@ internal static class Program
             server.Log.Warning("Failed listening on port " + config.Port + " (TCP), aborting.");
             return 1;
         }
-        server.Log.Notice($"Running mode=standalone, port={server.Port}.");
-        WritePidFile(server);
-        server.Log.Warning("Server initialized");
         // Redis 7.0 logs "Ready to accept connections"; the " tcp" suffix is 7.2's form and keeps scripts that wait for either working.
         server.Log.Notice("Ready to accept connections tcp");
 

@@ -53,6 +53,9 @@ public sealed class RedisServer : IDisposable
     /// <summary>Called by <see cref="Start"/> once the data is loaded and the ports are bound, before any client is served.</summary>
     public Action? BeforeServing { get; set; }
 
+    /// <summary>Called by <see cref="Start"/> once the ports are bound, before the data set is loaded (the host logs here).</summary>
+    public Action? Initialized { get; set; }
+
     /// <summary>Called on the loop when a shutdown begins (the host tells systemd STOPPING=1).</summary>
     public Action? ShutdownStarting { get; set; }
 
@@ -142,14 +145,16 @@ public sealed class RedisServer : IDisposable
     /// <exception cref="Persistence.Rdb.RdbLoadException">appendonly no and dbfilename could not be loaded (Redis exits with 1).</exception>
     public void Start()
     {
-        // Redis loads the data set before serving (server.c loadDataFromDisk); nobody can connect yet.
+        // As redis-server: the ports are bound first (a port in use fails before a long load), then the data set is
+        // loaded (server.c loadDataFromDisk) while nobody is accepted yet.
+        _listeners.AddRange(BindListeners(Config.Port, out int port));
+        Port = port;
+        Initialized?.Invoke();
         if (Config.AppendOnly) StartupLoadHeap.Run(Aof.BytesToLoad, Aof.LoadAndOpen);
         else StartupLoadHeap.Run(Rdb.BytesToLoad, Rdb.LoadAtStart);
         // An AOF load replays commands through a detached client: none of them is a client's command.
         ServerCommands.ResetStats(this);
         SlowLog.Reset();
-        _listeners.AddRange(BindListeners(Config.Port, out int port));
-        Port = port;
         // Loaded and listening, nothing served yet: where Redis tells its supervisor it is ready.
         BeforeServing?.Invoke();
         foreach (Listener listener in _listeners) listener.Start();

@@ -13,7 +13,12 @@ public sealed class HostProcessTests
         int port = RealRedisFixture.FreePort();
         using var host = HostProcess.Start("--port", port.ToString(), "--save", "");
         host.WaitForLog("Ready to accept connections");
-        Assert.Contains($"Running mode=standalone, port={port}.", host.Output);
+        // redis-server's order: bound and initialized, then the data set loaded, then ready.
+        string output = host.Output;
+        int running = output.IndexOf($"Running mode=standalone, port={port}.", StringComparison.Ordinal);
+        int initialized = output.IndexOf("Server initialized", StringComparison.Ordinal);
+        int ready = output.IndexOf("Ready to accept connections", StringComparison.Ordinal);
+        Assert.True(running >= 0 && running < initialized && initialized < ready, output);
         using (var c = new RawClient("127.0.0.1", port))
         {
             Assert.Equal("+PONG\r\n", c.Call("PING"));
