@@ -16,36 +16,14 @@ public sealed class SortedSetScanTests(ServerFixture f)
     /// <summary>Parses a ZSCAN reply: the next cursor and the (member, score) pairs.</summary>
     private static (string Cursor, List<(string Member, string Score)> Pairs) ParseScan(string reply)
     {
-        int at = 0;
-        Assert.Equal("*2", Line(reply, ref at));
-        string cursor = Bulk(reply, ref at);
-        string header = Line(reply, ref at);
-        Assert.StartsWith("*", header);
-        int n = int.Parse(header.AsSpan(1), CultureInfo.InvariantCulture);
-        Assert.True(n % 2 == 0, "ZSCAN returns member/score pairs");
+        var parts = Assert.IsType<List<object?>>(RespReply.Parse(Encoding.Latin1.GetBytes(reply)));
+        Assert.Equal(2, parts.Count);
+        string cursor = Encoding.Latin1.GetString(Assert.IsType<byte[]>(parts[0]));
+        List<string> items = RespReply.Strings(parts[1]);
+        Assert.True(items.Count % 2 == 0, "ZSCAN returns member/score pairs");
         var pairs = new List<(string, string)>();
-        for (int i = 0; i < n; i += 2) pairs.Add((Bulk(reply, ref at), Bulk(reply, ref at)));
-        Assert.Equal(reply.Length, at);
+        for (int i = 0; i < items.Count; i += 2) pairs.Add((items[i], items[i + 1]));
         return (cursor, pairs);
-    }
-
-    private static string Line(string reply, ref int at)
-    {
-        int end = reply.IndexOf("\r\n", at, StringComparison.Ordinal);
-        Assert.True(end >= 0, "truncated reply: " + reply);
-        string line = reply[at..end];
-        at = end + 2;
-        return line;
-    }
-
-    private static string Bulk(string reply, ref int at)
-    {
-        string header = Line(reply, ref at);
-        Assert.StartsWith("$", header);
-        int length = int.Parse(header.AsSpan(1), CultureInfo.InvariantCulture);
-        string value = reply.Substring(at, length);
-        at += length + 2;
-        return value;
     }
 
     /// <summary>ZADD key score member ... for members prefix0..prefix(count-1), member i scoring i.</summary>
