@@ -177,7 +177,6 @@ internal static class GeoCommands
             }
         }
 
-        string name = Encoding.UTF8.GetString(c.Args[0]);
         if (storeArg >= 0 && (withDist || withHash || withCoord))
         {
             c.Reply.WriteError((from & SearchFrom.Store) != 0
@@ -187,12 +186,12 @@ internal static class GeoCommands
         }
         if (options && !(fromMember || fromLonLat))
         {
-            c.Reply.WriteError($"ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {name}");
+            c.Reply.WriteError($"ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {Encoding.UTF8.GetString(c.Args[0])}");
             return;
         }
         if (options && !(byRadius || byBox))
         {
-            c.Reply.WriteError($"ERR exactly one of BYRADIUS and BYBOX can be specified for {name}");
+            c.Reply.WriteError($"ERR exactly one of BYRADIUS and BYBOX can be specified for {Encoding.UTF8.GetString(c.Args[0])}");
             return;
         }
         if (any && count == 0)
