@@ -16,6 +16,7 @@ internal static class CommandTable
         HyperLogLogCommands.Register(table);
         SortCommands.Register(table);
         GeoCommands.Register(table);
+        MemoryCommands.Register(table);
         KeyCommands.Register(table);
         Persistence.PersistenceCommands.Register(table);
         SortedSetCommands.Register(table);
