@@ -61,6 +61,9 @@ internal sealed class BlockedWait
     /// <summary>Anything else a serve handler needs.</summary>
     public object? State { get; init; }
 
+    /// <summary>The reply at the timeout or a CLIENT UNBLOCK without ERROR, when not the null array (WAIT: ":0").</summary>
+    public byte[]? TimeoutReply { get; init; }
+
     /// <summary>Set once the client is served, timed out, unblocked or gone.</summary>
     public bool Done { get; internal set; }
 

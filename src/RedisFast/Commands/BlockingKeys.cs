@@ -161,7 +161,7 @@ internal sealed class BlockingKeys : IDisposable
     public void CheckTimeouts(RedisServer server) => CheckTimeouts();
 
     /// <summary>
-    /// handleBlockedClientsTimeout: every client past its deadline gets the null array reply and runs again.
+    /// handleBlockedClientsTimeout: every client past its deadline gets its timeout reply (the null array) and runs again.
     /// </summary>
     public void CheckTimeouts()
     {
@@ -174,10 +174,17 @@ internal sealed class BlockingKeys : IDisposable
                 _doneDeadlines--;
                 continue;
             }
-            wait.Client.Reply.WriteNullArray();
+            WriteTimeoutReply(wait);
             Unblock(wait, dequeued: true);
             wait.Client.Connection.Wake();
         }
+    }
+
+    /// <summary>replyToBlockedClientTimedOut: the null array, or the wait's own reply.</summary>
+    private static void WriteTimeoutReply(BlockedWait wait)
+    {
+        if (wait.TimeoutReply is { } reply) wait.Client.Reply.WriteRaw(reply);
+        else wait.Client.Reply.WriteNullArray();
     }
 
     /// <summary>Arms the timer for the earliest deadline unless it is already due earlier (loop thread).</summary>
@@ -228,7 +235,7 @@ internal sealed class BlockingKeys : IDisposable
     {
         if (client.Blocked is not { } wait) return false;
         if (error) client.Reply.WriteError("UNBLOCKED client unblocked via CLIENT UNBLOCK"u8);
-        else client.Reply.WriteNullArray();
+        else WriteTimeoutReply(wait);
         Unblock(wait);
         client.Connection.Wake();
         return true;

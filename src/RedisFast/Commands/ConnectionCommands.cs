@@ -12,6 +12,7 @@ internal static partial class ConnectionCommands
     {
         t.Add("ping", -1, Fast | Sentinel, 0, 0, 0, Ping, "connection");
         t.Add("echo", 2, Loading | Stale | Fast, 0, 0, 0, Echo, "connection");
+        t.Add("wait", 3, NoScript, 0, 0, 0, Wait, "generic");
         t.Add("reset", 1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, Reset, "connection");
         t.Add("quit", -1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, Quit, "connection");
         t.Add("select", 2, Loading | Stale | Fast, 0, 0, 0, Select, "connection");
@@ -58,6 +59,43 @@ internal static partial class ConnectionCommands
 
     /// <summary>ECHO message</summary>
     public static void Echo(Client c) => c.Reply.WriteBulk(c.Args[1]);
+
+    /// <summary>The reply of WAIT: no replica acknowledged anything (RedisFast has none).</summary>
+    private static readonly byte[] NoAcks = ":0\r\n"u8.ToArray();
+
+    /// <summary>
+    /// WAIT numreplicas timeout (replication.c waitCommand): RedisFast has no replicas, so the count of replicas that
+    /// acknowledged is always 0. Asking for none answers at once (as inside MULTI); asking for some blocks until the
+    /// timeout in milliseconds (0: forever) or CLIENT UNBLOCK, then answers 0, as a master without replicas does.
+    /// </summary>
+    public static void Wait(Client c)
+    {
+        if (!NumberParser.TryParseInt64(c.Args[1], out long replicas))
+        {
+            c.Reply.WriteError(Errors.NotInteger);
+            return;
+        }
+        // getTimeoutFromObjectOrReply with UNIT_MILLISECONDS.
+        if (!NumberParser.TryParseInt64(c.Args[2], out long timeout))
+        {
+            c.Reply.WriteError("ERR timeout is not an integer or out of range"u8);
+            return;
+        }
+        if (timeout < 0)
+        {
+            c.Reply.WriteError("ERR timeout is negative"u8);
+            return;
+        }
+        if (replicas <= 0 || c.InMulti)
+        {
+            c.Reply.WriteRaw(NoAcks);
+            return;
+        }
+        // Waits on no key: only the deadline or CLIENT UNBLOCK ends it.
+        long now = Environment.TickCount64;
+        long deadline = timeout == 0 ? 0 : timeout > long.MaxValue - now ? long.MaxValue : now + timeout;
+        c.Server.Blocking.Block(new BlockedWait(c, c.Db, [], deadline, static (_, _, _) => false) { TimeoutReply = NoAcks });
+    }
 
     /// <summary>
     /// QUIT. <see cref="Client.Execute"/> answers QUIT before the table lookup, as Redis 7.0 does; the entry
