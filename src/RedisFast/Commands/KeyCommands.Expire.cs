@@ -135,8 +135,7 @@ internal static partial class KeyCommands
     private static void WriteUnsupportedOption(Client c, ReadOnlySpan<byte> option)
     {
         // addReplyErrorFormat("Unsupported option %s"): the option as sent, up to a NUL byte as %s would stop.
-        int nul = option.IndexOf((byte)0);
-        if (nul >= 0) option = option[..nul];
+        option = CString.Of(option);
         byte[] message = new byte["ERR Unsupported option "u8.Length + option.Length];
         "ERR Unsupported option "u8.CopyTo(message);
         option.CopyTo(message.AsSpan("ERR Unsupported option "u8.Length));

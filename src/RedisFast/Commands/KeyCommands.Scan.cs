@@ -230,8 +230,7 @@ internal static partial class KeyCommands
     internal static bool TryParseScanCursor(ReadOnlySpan<byte> s, out ulong cursor)
     {
         cursor = 0;
-        int nul = s.IndexOf((byte)0);
-        if (nul >= 0) s = s[..nul]; // the C string ends at the first NUL byte
+        s = CString.Of(s);
         if (s.Length == 0) return true;
         if (s[0] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r') return false;
         int i = 0;

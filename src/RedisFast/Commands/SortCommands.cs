@@ -71,7 +71,7 @@ internal static class SortCommands
             {
                 byArg = ++j;
                 // A pattern without '*' (as C reads it, up to a NUL) names no per-element key: nothing to sort by.
-                dontSort = CString(c.Args[j]).IndexOf((byte)'*') < 0;
+                dontSort = CString.Of(c.Args[j]).IndexOf((byte)'*') < 0;
             }
             else if (Ascii.EqualsIgnoreCase(option, "get"u8) && left >= 1)
             {
@@ -238,7 +238,7 @@ internal static class SortCommands
     private static Comparison<Item> Comparer(bool alpha, bool byPattern, bool store)
     {
         if (!alpha) return (a, b) => a.Score > b.Score ? 1 : a.Score < b.Score ? -1 : a.Value.AsSpan().SequenceCompareTo(b.Value);
-        Func<byte[], byte[], int> strings = store ? static (x, y) => x.AsSpan().SequenceCompareTo(y) : static (x, y) => CString(x).SequenceCompareTo(CString(y));
+        Func<byte[], byte[], int> strings = store ? static (x, y) => x.AsSpan().SequenceCompareTo(y) : static (x, y) => CString.Of(x).SequenceCompareTo(CString.Of(y));
         if (!byPattern) return (a, b) => strings(a.Value, b.Value);
         return (a, b) => a.By is null || b.By is null ? (a.By == b.By ? 0 : a.By is null ? -1 : 1) : strings(a.By, b.By);
     }
@@ -250,7 +250,7 @@ internal static class SortCommands
     private static byte[]? LookupByPattern(Database db, ReadOnlySpan<byte> pattern, byte[] element)
     {
         // strchr and strstr read the pattern as a C string; the lengths that cut it are the whole argument's.
-        ReadOnlySpan<byte> text = CString(pattern);
+        ReadOnlySpan<byte> text = CString.Of(pattern);
         if (text.SequenceEqual("#"u8)) return element;
         int star = text.IndexOf((byte)'*');
         if (star < 0) return null;
@@ -276,12 +276,5 @@ internal static class SortCommands
         if (!Database.IsString(e.Kind)) return null;
         Span<byte> scratch = stackalloc byte[20];
         return db.GetStringBytes(index, scratch).ToArray();
-    }
-
-    /// <summary>The bytes a C function sees of a string: up to its first NUL.</summary>
-    private static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> s)
-    {
-        int nul = s.IndexOf((byte)0);
-        return nul < 0 ? s : s[..nul];
     }
 }

@@ -182,7 +182,7 @@ internal static partial class StringCommands
         long minMatchLen = 0;
         for (int j = 3; j < c.Argc; j++)
         {
-            ReadOnlySpan<byte> opt = CString(c.Args[j]);
+            ReadOnlySpan<byte> opt = CString.Of(c.Args[j]);
             bool moreArgs = c.Argc - 1 - j > 0;
             if (Is(opt, "IDX"u8)) getIdx = true;
             else if (Is(opt, "LEN"u8)) getLen = true;

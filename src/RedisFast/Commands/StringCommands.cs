@@ -1,3 +1,4 @@
+using RedisFast.Protocol;
 using RedisFast.Storage;
 using static RedisFast.Commands.CommandFlags;
 
@@ -153,10 +154,10 @@ internal static partial class StringCommands
     {
         int gets = 0;
         for (int i = 3; i < c.Argc; i++)
-            if (Is(CString(c.Args[i]), "GET"u8)) gets++;
+            if (Is(CString.Of(c.Args[i]), "GET"u8)) gets++;
         if (c.PropagateAs(c.Argc - gets) is not { } p) return;
         for (int i = 0; i < c.Argc; i++)
-            if (i < 3 || !Is(CString(c.Args[i]), "GET"u8)) p.Add(c.Args[i]);
+            if (i < 3 || !Is(CString.Of(c.Args[i]), "GET"u8)) p.Add(c.Args[i]);
     }
 
     /// <summary>
@@ -168,7 +169,7 @@ internal static partial class StringCommands
     {
         for (int j = forSet ? 3 : 2; j < c.Argc; j++)
         {
-            ReadOnlySpan<byte> opt = CString(c.Args[j]);
+            ReadOnlySpan<byte> opt = CString.Of(c.Args[j]);
             bool hasNext = j < c.Argc - 1;
             int expireFlag = 0;
             if (forSet && Is(opt, "NX"u8) && (flags & OptXx) == 0) flags |= OptNx;
@@ -360,13 +361,6 @@ internal static partial class StringCommands
             db.KeyModified(key);
             if (c.PropagateAs(2) is { } p) p.Add("PERSIST"u8).Add(key);
         }
-    }
-
-    /// <summary>The bytes up to the first NUL: how C's strcasecmp sees an argument.</summary>
-    private static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> arg)
-    {
-        int nul = arg.IndexOf((byte)0);
-        return nul < 0 ? arg : arg[..nul];
     }
 
     /// <summary>ASCII case-insensitive equality against an upper-case literal.</summary>

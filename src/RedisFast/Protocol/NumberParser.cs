@@ -100,8 +100,7 @@ internal static class NumberParser
     /// </summary>
     public static bool TryParseSortKey(ReadOnlySpan<byte> s, out double value)
     {
-        int nul = s.IndexOf((byte)0);
-        if (nul >= 0) s = s[..nul];
+        s = CString.Of(s);
         value = 0;
         // strtod converts nothing from "" (the end is already the NUL) nor from "  " (the end stays at the start).
         if (s.Length == 0) return true;
@@ -114,8 +113,7 @@ internal static class NumberParser
     /// </summary>
     public static bool TryParseRangeBound(ReadOnlySpan<byte> s, out double value)
     {
-        int nul = s.IndexOf((byte)0);
-        if (nul >= 0) s = s[..nul];
+        s = CString.Of(s);
         value = 0;
         if (s.Length == 0) return true;
         return TryStrtod(s, out value, out _);
