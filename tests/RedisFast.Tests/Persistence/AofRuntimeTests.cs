@@ -31,13 +31,13 @@ public sealed class AofRuntimeTests
             Assert.Contains("aof_enabled:1", c.Call("INFO", "persistence"));
             AofTestSupport.WaitForRewrite(c);
             string baseText = File.ReadAllText(Path.Combine(dir, "appendonlydir", "appendonly.aof.1.base.aof"));
-            Assert.Equal(
-                "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n" +
-                "*3\r\n$3\r\nSET\r\n$1\r\ns\r\n$4\r\ntext\r\n" +
-                "*3\r\n$3\r\nSET\r\n$1\r\nn\r\n$2\r\n42\r\n" +
-                "*3\r\n$3\r\nSET\r\n$1\r\nt\r\n$1\r\nv\r\n*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nt\r\n$13\r\n4000000000000\r\n" +
-                "*2\r\n$6\r\nSELECT\r\n$1\r\n5\r\n" +
-                "*3\r\n$3\r\nSET\r\n$3\r\nin5\r\n$1\r\nx\r\n", baseText);
+            const string Select0 = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n", Select5 = "*2\r\n$6\r\nSELECT\r\n$1\r\n5\r\n";
+            const string SN = "*3\r\n$3\r\nSET\r\n$1\r\ns\r\n$4\r\ntext\r\n*3\r\n$3\r\nSET\r\n$1\r\nn\r\n$2\r\n42\r\n";
+            const string T = "*3\r\n$3\r\nSET\r\n$1\r\nt\r\n$1\r\nv\r\n*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nt\r\n$13\r\n4000000000000\r\n";
+            const string In5 = "*3\r\n$3\r\nSET\r\n$3\r\nin5\r\n$1\r\nx\r\n";
+            // In slot order; or with t last, re-selecting db 0, when the active expiry cycle sampled t (the only key
+            // with a TTL) during the rewrite: a slot the loop touches first is written from the preserved queue.
+            Assert.Contains(baseText, (string[])[Select0 + SN + T + Select5 + In5, Select0 + SN + Select5 + In5 + Select0 + T]);
             Assert.Equal("+OK\r\n", c.Call("SET", "later", "y"));
             // 3. Turn it off: nothing more is logged.
             Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "appendonly", "no"));
