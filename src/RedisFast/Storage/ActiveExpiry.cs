@@ -77,7 +77,9 @@ internal sealed class ActiveExpiry
                 {
                     int index = table.VolatileAt(_random.Next(table.VolatileCount));
                     sampled++;
-                    long at = table[index].ExpireAt;
+                    // Read through Peek: a sample changes nothing, so a running rewrite has nothing to copy (deleting an
+                    // expired key hands its slot over in RemoveAt).
+                    long at = table.Peek(index).ExpireAt;
                     if (at <= now)
                     {
                         db.ExpireAt(index);

@@ -354,6 +354,28 @@ public sealed class AofBackgroundRewriteTests
     }
 
     [Fact]
+    public void TheActiveExpiryCycleSamplingKeysDuringARewriteCopiesNothing()
+    {
+        // Keys with a TTL far away: the cycle (100 times a second here) samples them while the rewrite is held at its
+        // start, and only reads them, so the loop must not copy any for the rewrite.
+        string dir = AofTestSupport.TempDir();
+        var gate = new ManualResetEventSlim(false);
+        using var server = AofTestSupport.NewServer(dir, configure: c => c.Hz = 100);
+        server.Start();
+        server.Aof.TestRewriteGate = gate;
+        using var c = new RawClient("127.0.0.1", server.Port);
+        for (int i = 0; i < 200; i++) c.Call("SET", $"ttl:{i}", "value-with-a-ttl", "PXAT", "4000000000000");
+        Assert.Equal("+Background append only file rewriting started\r\n", c.Call("BGREWRITEAOF"));
+        Thread.Sleep(300);
+        gate.Set();
+        AofTestSupport.WaitForRewrite(c);
+        string info = c.Call("INFO", "persistence");
+        Assert.Contains("aof_last_bgrewrite_status:ok\r\n", info);
+        Assert.Contains("aof_last_cow_size:0\r\n", info);
+        Assert.Equal(":200\r\n", c.Call("DBSIZE"));
+    }
+
+    [Fact]
     public void WhileARewriteRunsInfoReportsItAndASecondBgrewriteaofIsRefusedWithRedisError()
     {
         string dir = AofTestSupport.TempDir();
