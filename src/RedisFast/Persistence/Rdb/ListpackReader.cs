@@ -10,7 +10,7 @@ namespace RedisFast.Persistence.Rdb;
 /// its own length backwards in 1-5 bytes. Every entry is checked to lie inside the blob, its back length and the
 /// count to agree (lpValidateIntegrity with deep checks); anything else throws <see cref="BlobFormatException"/>.
 /// </summary>
-internal ref struct ListpackReader
+internal ref struct ListpackReader : IBlobEntries
 {
     private const string Check = "Listpack integrity check failed.";
     private const int HeaderSize = 6;

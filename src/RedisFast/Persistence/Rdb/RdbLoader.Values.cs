@@ -198,22 +198,19 @@ internal static partial class RdbLoader
         private void AddListpack(ReadOnlySpan<byte> blob, RdbCollection collection)
         {
             var reader = new ListpackReader(blob);
-            Span<byte> first = _digitsA, second = _digitsB;
-            while (reader.Next(first, out ReadOnlySpan<byte> a))
-            {
-                if (collection is RdbCollection.List or RdbCollection.Set)
-                {
-                    _sink.Add(a);
-                    continue;
-                }
-                if (!reader.Next(second, out ReadOnlySpan<byte> b)) BlobFormatException.Throw("Listpack integrity check failed.", "odd number of entries for pairs");
-                AddPair(collection, a, b);
-            }
+            AddEntries(ref reader, collection, "Listpack integrity check failed.");
         }
 
         private void AddZiplist(ReadOnlySpan<byte> blob, RdbCollection collection)
         {
             var reader = new ZiplistReader(blob);
+            AddEntries(ref reader, collection, "Ziplist integrity check failed.");
+        }
+
+        /// <summary>The entries of a listpack or ziplist: elements of a list or set, or pairs of a hash or sorted set.</summary>
+        private void AddEntries<TReader>(ref TReader reader, RdbCollection collection, string check)
+            where TReader : IBlobEntries, allows ref struct
+        {
             Span<byte> first = _digitsA, second = _digitsB;
             while (reader.Next(first, out ReadOnlySpan<byte> a))
             {
@@ -222,7 +219,7 @@ internal static partial class RdbLoader
                     _sink.Add(a);
                     continue;
                 }
-                if (!reader.Next(second, out ReadOnlySpan<byte> b)) BlobFormatException.Throw("Ziplist integrity check failed.", "odd number of entries for pairs");
+                if (!reader.Next(second, out ReadOnlySpan<byte> b)) BlobFormatException.Throw(check, "odd number of entries for pairs");
                 AddPair(collection, a, b);
             }
         }

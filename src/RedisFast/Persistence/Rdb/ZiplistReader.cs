@@ -11,7 +11,7 @@ namespace RedisFast.Persistence.Rdb;
 /// entry is checked to lie inside the blob, and the lengths, tail offset and count to agree (ziplistValidateIntegrity
 /// with deep checks); anything else throws <see cref="BlobFormatException"/>.
 /// </summary>
-internal ref struct ZiplistReader
+internal ref struct ZiplistReader : IBlobEntries
 {
     private const string Check = "Ziplist integrity check failed.";
     private const int HeaderSize = 10;
