@@ -67,6 +67,14 @@ internal sealed partial class Client
 
     private ulong _redacted;
 
+    /// <summary>The client scripts run their commands as (Redis's lua client, CLIENT_SCRIPT).</summary>
+    public bool IsScript { get; internal set; }
+
+    /// <summary>
+    /// CLIENT_DENY_BLOCKING: in MULTI or a script, a blocking command answers at once as if its timeout had passed.
+    /// </summary>
+    public bool DenyBlocking => InMulti || IsScript;
+
     /// <summary>In MONITOR mode (CLIENT_MONITOR): sent every command the server runs.</summary>
     public bool IsMonitor { get; private set; }
 
@@ -226,6 +234,33 @@ internal sealed partial class Client
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ServeBlockedClients() => _server.Blocking.HandleReadyKeys();
+
+    /// <summary>
+    /// A script's redis.call (script client only): runs a looked-up, arity-checked command with
+    /// <paramref name="args"/> as its arguments; the reply goes to this client's output.
+    /// </summary>
+    internal void RunForScript(CommandDefinition command, CommandArguments args)
+    {
+        CommandArguments own = Args;
+        Args = args;
+        LastCommand = command;
+        try
+        {
+            Call(command);
+        }
+        finally
+        {
+            Args = own;
+        }
+    }
+
+    /// <summary>
+    /// A script starts (script client only): until <see cref="ExitScript"/>, clients blocked on keys it makes ready are
+    /// served after the script, not between its commands (the script is atomic).
+    /// </summary>
+    internal void EnterScript() => _executeDepth++;
+
+    internal void ExitScript() => _executeDepth--;
 
     /// <summary>
     /// A handler threw: that is a bug. Log it and answer an error; if the handler had already written part of a

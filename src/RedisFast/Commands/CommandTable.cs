@@ -23,6 +23,7 @@ internal static class CommandTable
         HashCommands.Register(table);
         SetCommands.Register(table);
         TransactionCommands.Register(table);
+        ScriptingCommands.Register(table);
         PubSubCommands.Register(table);
         ListCommands.Register(table);
         CommandCommand.Register(table);

@@ -44,7 +44,7 @@ internal static partial class ListCommands
             PopForBlockingCommand(c, db, slot, list, c.Args[j], head, count);
             return;
         }
-        if (c.InMulti)
+        if (c.DenyBlocking)
         {
             c.Reply.WriteNullArray();
             return;
@@ -96,7 +96,7 @@ internal static partial class ListCommands
             if (source is not null) MoveElement(c, db, slot, source, c.Args[1], c.Args[2], fromHead, toHead);
             return;
         }
-        if (c.InMulti)
+        if (c.DenyBlocking)
         {
             c.Reply.WriteNull();
             return;

@@ -44,7 +44,7 @@ internal static partial class SortedSetCommands
             PopAndReply(c, db, index, set, c.Args[j], max, emitKey: true, count, nested: count != -1);
             return;
         }
-        if (c.InMulti)
+        if (c.DenyBlocking)
         {
             c.Reply.WriteNullArray();
             return;

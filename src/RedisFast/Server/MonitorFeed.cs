@@ -38,7 +38,8 @@ internal sealed class MonitorFeed
         Append(" ["u8);
         AppendNumber(source.Db.Id);
         Append((byte)' ');
-        Append(System.Text.Encoding.ASCII.GetBytes(source.Connection.RemoteAddress));
+        if (source.IsScript) Append("lua"u8);
+        else Append(System.Text.Encoding.ASCII.GetBytes(source.Connection.RemoteAddress));
         Append("] "u8);
         for (int j = 0; j < args.Count; j++)
         {

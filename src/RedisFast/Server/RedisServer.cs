@@ -45,7 +45,11 @@ public sealed class RedisServer : IDisposable
         CronTasks.Add(static s => s.CloseIdleClients());
         Aof = new Persistence.AppendOnlyFile(this);
         Rdb = new Persistence.RdbFile(this);
+        Scripts = new Scripting.ScriptEngine(this);
     }
+
+    /// <summary>EVAL's engine: the Lua state and the script cache.</summary>
+    internal Scripting.ScriptEngine Scripts { get; }
 
     /// <summary>SLOWLOG's entries.</summary>
     internal SlowLog SlowLog { get; } = new();
@@ -315,7 +319,8 @@ public sealed class RedisServer : IDisposable
     public void Dispose()
     {
         Stop();
-        Stopped.Wait(TimeSpan.FromSeconds(5));
+        // The Lua state is closed only once the loop, which runs scripts, has stopped.
+        if (Stopped.Wait(TimeSpan.FromSeconds(5))) Scripts.Dispose();
         Blocking.Dispose();
         Loop.Dispose();
     }

@@ -1,0 +1,112 @@
+-- The environment scripts run in: Redis 7.0.15's (eval.c scriptingInit, script_lua.c luaRegisterRedisAPI,
+-- luaSetErrorMetatable, and the read-only globals and library tables of 7.0.15), built on a stock Lua 5.1.5.
+-- Runs once per Lua state with the real globals; returns the read-only view scripts get as their globals, and the
+-- real table (where KEYS and ARGV are set for each call). `rf` holds the functions written in C# (ScriptEngine).
+local rf, version, version_num = ...
+local G = _G
+local dbg = debug
+local error, type, tostring, rawset, setmetatable, getmetatable, ipairs =
+      error, type, tostring, rawset, setmetatable, getmetatable, ipairs
+
+-- What Redis does not offer scripts (Redis never opens os, io or package; 7.0 also hides these).
+for _, name in ipairs({'debug', 'newproxy', 'loadfile', 'dofile', 'setfenv', 'getfenv', 'print', 'module', 'require', 'package'}) do
+  G[name] = nil
+end
+
+local redis = {
+  call = rf.call,
+  pcall = rf.pcall,
+  sha1hex = rf.sha1hex,
+  error_reply = rf.error_reply,
+  status_reply = rf.status_reply,
+  log = rf.log,
+  setresp = rf.setresp,
+  set_repl = rf.set_repl,
+  acl_check_cmd = rf.acl_check_cmd,
+  replicate_commands = function() return true end,
+  breakpoint = function() return false end,
+  debug = function() end,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REPL_NONE = 0, REPL_AOF = 1, REPL_SLAVE = 2, REPL_REPLICA = 2, REPL_ALL = 3,
+  REDIS_VERSION = version,
+  REDIS_VERSION_NUM = version_num,
+}
+G.redis = redis
+
+-- math.random and math.randomseed on Redis's own generator (rand.c, the 48-bit generator of drand48), in C#: the
+-- same sequence as redis-server's from start-up, and after math.randomseed(n).
+math.random = rf.random
+math.randomseed = rf.randomseed
+
+-- Redis 7.0's pcall (script_lua.c luaRedisPcall): an error table caught here is returned as its message, as scripts
+-- written for redis.call's older string errors expect.
+local lua_pcall = pcall
+local function caught(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local message = e.err
+    if type(message) == 'string' or type(message) == 'number' then return false, message end
+  end
+  return false, e
+end
+G.pcall = function(...) return caught(lua_pcall(...)) end
+
+-- Errors leave a script as a table {err = 'CODE message', source = ..., line = ...} (eval.c's error handler). The
+-- position is the script's: C functions (redis.call) and this file's wrappers are skipped.
+local internal = dbg.getinfo(1, 'S').source
+G.__redis__err__handler = function(err)
+  local level = 2
+  local info = dbg.getinfo(level, 'nSl')
+  while info and (info.what == 'C' or info.source == internal) do
+    level = level + 1
+    info = dbg.getinfo(level, 'nSl')
+  end
+  if type(err) ~= 'table' then
+    err = {err = 'ERR ' .. tostring(err)}
+  end
+  if info then
+    err.source = info.source
+    err.line = info.currentline
+  end
+  return err
+end
+
+-- Read-only tables: scripts see views whose writes fail with Redis's message, and reading a global that does not
+-- exist is an error. (7.0.15 marks the tables themselves read-only inside its patched Lua; a stock Lua needs views.)
+local views = setmetatable({}, {__mode = 'k'})
+local function deny()
+  error('Attempt to modify a readonly table', 2)
+end
+local function view(t)
+  local mt = {__index = t, __newindex = deny}
+  local v = setmetatable({}, mt)
+  mt.__metatable = setmetatable({}, {__index = mt, __newindex = deny})
+  views[v] = true
+  views[mt.__metatable] = true
+  return v
+end
+
+G.rawset = function(t, k, v)
+  if views[t] then error('Attempt to modify a readonly table', 0) end
+  return rawset(t, k, v)
+end
+G.setmetatable = function(t, mt)
+  if views[t] then error('Attempt to modify a readonly table', 0) end
+  return setmetatable(t, mt)
+end
+
+for _, name in ipairs({'string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'bit'}) do
+  G[name] = view(G[name])
+end
+-- ("x"):len() goes through the string metatable: it gets the view too, and is itself protected.
+local string_mt = getmetatable('')
+string_mt.__index = G.string
+string_mt.__metatable = view(string_mt)
+
+local globals = view(G)
+G._G = globals
+setmetatable(G, {__index = function(_, name)
+  error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
+end})
+return globals, G

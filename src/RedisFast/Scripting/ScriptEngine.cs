@@ -1,0 +1,518 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using RedisFast.Commands;
+using RedisFast.Networking;
+using RedisFast.Protocol;
+using RedisFast.Server;
+using static RedisFast.Scripting.LuaApi;
+
+namespace RedisFast.Scripting;
+
+/// <summary>
+/// EVAL's engine (Redis 7.0 eval.c and script_lua.c): one Lua state per server, the script cache (SHA1 of the body
+/// to the body; the compiled function lives in the Lua registry as <c>f_&lt;sha&gt;</c>), and the bridge both ways:
+/// redis.call runs a command as the script's own client and converts its reply to Lua values, and the script's
+/// result becomes the caller's reply. Runs on the event loop only; a script runs to its end with nothing in between.
+/// Writes propagate as their effects (Redis 7.0 replicates nothing else), wrapped in MULTI ... EXEC when more than one.
+/// </summary>
+internal sealed unsafe partial class ScriptEngine : IDisposable
+{
+    // The script running on this thread (each server's loop is one thread at a time; a script never runs another).
+    [ThreadStatic] private static ScriptEngine? t_running;
+
+    private static readonly Lazy<Thunks> s_thunks = new(() => new Thunks());
+
+    private readonly RedisServer _server;
+    private readonly Client _client;
+    private readonly Dictionary<string, byte[]> _scripts = new(StringComparer.Ordinal);
+    private readonly CommandArguments _args = new();
+    private byte[] _argBuffer = new byte[256];
+    private byte[] _replyBuffer = new byte[256];
+    private nint _l;
+    private long _scriptBytes;
+
+    // State of the running script.
+    private bool _readOnly;
+    private int _replicate;
+    // rand.c's generator state, process-wide in Redis and never reseeded but by math.randomseed: its initial X2 X1 X0.
+    private ulong _rand48 = 0x1234_ABCD_330E;
+
+    public ScriptEngine(RedisServer server)
+    {
+        _server = server;
+        var connection = new Connection(server, null);
+        _client = connection.Client;
+        _client.IsScript = true;
+    }
+
+    /// <summary>number_of_cached_scripts</summary>
+    public int CachedScripts => _scripts.Count;
+
+    /// <summary>used_memory_scripts_eval: the cached bodies and their names, as eval.c counts them.</summary>
+    public long ScriptsMemory => _scriptBytes;
+
+    /// <summary>used_memory_lua: what the Lua state holds (lua_gc LUA_GCCOUNT, as Redis reports it).</summary>
+    public long LuaMemory => _l == 0 ? 0 : Gc(_l, GcCount, 0) * 1024L + Gc(_l, GcCountBytes, 0);
+
+    /// <summary>Whether a script with this SHA1 (lowercase hex) is cached (SCRIPT EXISTS, EVALSHA).</summary>
+    public bool Exists(string sha) => _scripts.ContainsKey(sha);
+
+    /// <summary>
+    /// Compiles and caches <paramref name="body"/> (SCRIPT LOAD, EVAL); returns its SHA1, or null after replying the
+    /// compile error to <paramref name="c"/>.
+    /// </summary>
+    public string? Load(Client c, ReadOnlySpan<byte> body)
+    {
+        if (LoadError is { } unavailable)
+        {
+            c.Reply.WriteError(unavailable);
+            return null;
+        }
+        string sha = Sha1Hex(body);
+        if (_scripts.ContainsKey(sha)) return sha;
+        if (!ParseShebang(body, out int skip, out _, out string? shebangError))
+        {
+            c.Reply.WriteError(shebangError!);
+            return null;
+        }
+        EnsureState();
+        ReadOnlySpan<byte> code = body[skip..];
+        int status;
+        fixed (byte* p = code)
+        fixed (byte* name = "@user_script\0"u8)
+        {
+            status = LoadBuffer(_l, p, (nuint)code.Length, name);
+        }
+        if (status != 0)
+        {
+            string message = Encoding.UTF8.GetString(ToSpan(_l, -1));
+            Pop(_l, 1);
+            c.Reply.WriteError(Sanitize("ERR Error compiling script (new function): " + message));
+            return null;
+        }
+        SetField(RegistryIndex, "f_" + sha);
+        _scripts[sha] = body.ToArray();
+        _scriptBytes += 40 + body.Length;
+        return sha;
+    }
+
+    /// <summary>SCRIPT FLUSH: forgets every script and starts a new Lua state (eval.c scriptingReset).</summary>
+    public void Flush()
+    {
+        _scripts.Clear();
+        _scriptBytes = 0;
+        if (_l != 0)
+        {
+            Close(_l);
+            _l = 0;
+        }
+    }
+
+    /// <summary>
+    /// EVAL / EVALSHA body once the script is cached: runs it with KEYS and ARGV from the caller's arguments and writes
+    /// its result (or error) as the caller's reply.
+    /// </summary>
+    public void Run(Client c, string sha, int numKeys, bool readOnlyCommand)
+    {
+        byte[] body = _scripts[sha];
+        ParseShebang(body, out _, out bool noWrites, out _);
+        EnsureState();
+        nint l = _l;
+        int top = GetTop(l);
+        PushGlobals();
+        SetArgumentTable(c, 3, numKeys, "KEYS");
+        SetArgumentTable(c, 3 + numKeys, c.Argc - 3 - numKeys, "ARGV");
+        RawGetField(l, -1, "__redis__err__handler");
+        Remove(l, -2);
+        RawGetField(l, RegistryIndex, "f_" + sha);
+
+        _readOnly = readOnlyCommand || noWrites;
+        _replicate = 3;
+        _client.Select(c.Db.Id);
+        _client.Reply.Protocol = 2;
+        Persistence.Propagator? propagator = _server.Aof.Propagator;
+        propagator?.BeginTransaction();
+        _client.EnterScript();
+        ScriptEngine? outer = t_running;
+        t_running = this;
+        int status;
+        try
+        {
+            status = PCall(l, 0, 1, -2);
+        }
+        finally
+        {
+            t_running = outer;
+            _client.ExitScript();
+            propagator?.EndTransaction();
+            propagator?.SkipCurrent();
+        }
+        if (status == 0) WriteResult(c, 0);
+        else WriteError(c, sha);
+        SetTop(l, top);
+        // eval.c: a full collection every 50 scripts keeps garbage from piling up between calls.
+        if (++_runs % 50 == 0) Gc(l, GcCollect, 0);
+    }
+
+    private long _runs;
+
+    public void Dispose() => Flush();
+
+    // ---- the Lua state ----
+
+    private void EnsureState()
+    {
+        if (_l != 0) return;
+        Thunks thunks = s_thunks.Value;
+        nint l = NewState();
+        foreach ((string name, nint open) in Libraries)
+        {
+            PushCClosure(l, open, 0);
+            PushString(l, name);
+            if (PCall(l, 1, 1, 0) != 0) throw new InvalidOperationException("opening Lua library " + name + ": " + Encoding.UTF8.GetString(ToSpan(l, -1)));
+            if (name.Length > 0 && Type(l, -1) == TTable) RawSetField(l, GlobalsIndex, name);
+            else Pop(l, 1);
+        }
+        byte[] sandbox = SandboxSource.Value;
+        int status;
+        fixed (byte* p = sandbox)
+        fixed (byte* name = "=redisfast\0"u8)
+        {
+            status = LoadBuffer(l, p, (nuint)sandbox.Length, name);
+        }
+        if (status != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
+        CreateTable(l, 0, 12);
+        foreach ((string name, nint function) in thunks.Functions)
+        {
+            PushCClosure(l, function, 0);
+            RawSetField(l, -2, name);
+        }
+        PushString(l, ServerCommands.RedisVersion);
+        string[] parts = ServerCommands.RedisVersion.Split('.');
+        PushNumber(l, int.Parse(parts[0]) * 65536 + int.Parse(parts[1]) * 256 + int.Parse(parts[2]));
+        if (PCall(l, 3, 2, 0) != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
+        // Returned: the read-only view (the globals of every function compiled from now on) and the real table.
+        _l = l;
+        SetField(RegistryIndex, "__rf_globals");
+        Replace(l, GlobalsIndex);
+    }
+
+    private static readonly Lazy<byte[]> SandboxSource = new(() =>
+    {
+        using Stream stream = typeof(ScriptEngine).Assembly.GetManifestResourceStream("RedisFast.Scripting.Sandbox.lua")!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
+    /// <summary>Pops the value on top into <c>t[name]</c> of the table at a pseudo-index (registry, globals).</summary>
+    private void SetField(int pseudoIndex, string name)
+    {
+        PushString(_l, name);
+        Insert(_l, -2);
+        RawSet(_l, pseudoIndex);
+    }
+
+    private void PushGlobals() => RawGetField(_l, RegistryIndex, "__rf_globals");
+
+    /// <summary>KEYS or ARGV: a new table of <paramref name="count"/> arguments from <paramref name="first"/>, set in the real globals (on top).</summary>
+    private void SetArgumentTable(Client c, int first, int count, string name)
+    {
+        nint l = _l;
+        CreateTable(l, count, 0);
+        for (int i = 0; i < count; i++)
+        {
+            PushString(l, c.Args[first + i]);
+            RawSetI(l, -2, i + 1);
+        }
+        RawSetField(l, -2, name);
+    }
+
+    private static string Sha1Hex(ReadOnlySpan<byte> body)
+    {
+        Span<byte> hash = stackalloc byte[20];
+        SHA1.HashData(body, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>
+    /// eval.c evalExtractShebangFlags: a body starting with "#!" names the engine and flags on its first line, which is
+    /// skipped but for its newline (line numbers stay the user's). Only no-writes changes anything here.
+    /// </summary>
+    private static bool ParseShebang(ReadOnlySpan<byte> body, out int skip, out bool noWrites, out string? error)
+    {
+        skip = 0;
+        noWrites = false;
+        error = null;
+        if (!body.StartsWith("#!"u8)) return true;
+        int end = body.IndexOf((byte)'\n');
+        if (end < 0) end = body.Length;
+        skip = end;
+        string[] parts = Encoding.UTF8.GetString(body[..end]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || parts[0] != "#!lua")
+        {
+            error = $"ERR Unexpected engine in script shebang: {(parts.Length == 0 ? "#!" : parts[0])}";
+            return false;
+        }
+        for (int i = 1; i < parts.Length; i++)
+        {
+            if (!parts[i].StartsWith("flags=", StringComparison.Ordinal))
+            {
+                error = $"ERR Unknown lua shebang option: {parts[i]}";
+                return false;
+            }
+            foreach (string flag in parts[i][6..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (flag == "no-writes") noWrites = true;
+                else if (flag is not ("allow-oom" or "allow-stale" or "no-cluster" or "allow-cross-slot-keys"))
+                {
+                    error = $"ERR Unexpected flag in script shebang: {flag}";
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static string Sanitize(string message) => message.Replace('\r', ' ').Replace('\n', ' ');
+
+    // ---- results ----
+
+    /// <summary>
+    /// script_lua.c luaReplyToRedisReply for the value on top (popped): strings are bulks, numbers integers, true 1 and
+    /// false nil (RESP2 scripts), tables errors ({err}), statuses ({ok}), doubles, maps and sets (RESP3) or arrays up to
+    /// the first nil.
+    /// </summary>
+    private void WriteResult(Client c, int depth)
+    {
+        nint l = _l;
+        ReplyWriter reply = c.Reply;
+        if (CheckStack(l, 4) == 0 || depth > MaxReplyDepth)
+        {
+            reply.WriteError("ERR reached lua stack limit");
+            Pop(l, 1);
+            return;
+        }
+        switch (Type(l, -1))
+        {
+            case TString:
+                reply.WriteBulk(ToSpan(l, -1));
+                break;
+            case TBoolean:
+                bool value = ToBoolean(l, -1) != 0;
+                if (_client.Reply.Protocol == 2)
+                {
+                    if (value) reply.WriteInteger(1);
+                    else reply.WriteNull();
+                }
+                else
+                {
+                    reply.WriteBoolean(value);
+                }
+                break;
+            case TNumber:
+                reply.WriteInteger(DoubleToLong(ToNumber(l, -1)));
+                break;
+            case TTable:
+                WriteTable(c, depth);
+                return;
+            default:
+                reply.WriteNull();
+                break;
+        }
+        Pop(l, 1);
+    }
+
+    // Lua's stack limit (LUAI_MAXCSTACK 8000) stops Redis's recursion at about this depth.
+    private const int MaxReplyDepth = 1990;
+
+    private void WriteTable(Client c, int depth)
+    {
+        nint l = _l;
+        ReplyWriter reply = c.Reply;
+        if (FieldType("err") == TString)
+        {
+            RawGetField(l, -1, "err");
+            reply.WriteError(Sanitize(Encoding.UTF8.GetString(ToSpan(l, -1))));
+            Pop(l, 2);
+            return;
+        }
+        if (FieldType("ok") == TString)
+        {
+            RawGetField(l, -1, "ok");
+            byte[] status = ToSpan(l, -1).ToArray();
+            for (int i = 0; i < status.Length; i++) if (status[i] is (byte)'\r' or (byte)'\n') status[i] = (byte)' ';
+            reply.WriteSimpleString(status);
+            Pop(l, 2);
+            return;
+        }
+        if (FieldType("double") == TNumber)
+        {
+            RawGetField(l, -1, "double");
+            reply.WriteDouble(ToNumber(l, -1));
+            Pop(l, 2);
+            return;
+        }
+        if (FieldType("big_number") == TString)
+        {
+            RawGetField(l, -1, "big_number");
+            byte[] number = ToSpan(l, -1).ToArray();
+            for (int i = 0; i < number.Length; i++) if (number[i] is (byte)'\r' or (byte)'\n') number[i] = (byte)' ';
+            if (reply.Protocol == 3)
+            {
+                reply.WriteRaw("("u8);
+                reply.WriteRaw(number);
+                reply.WriteRaw("\r\n"u8);
+            }
+            else
+            {
+                reply.WriteBulk(number);
+            }
+            Pop(l, 2);
+            return;
+        }
+        if (FieldType("verbatim_string") == TTable && WriteVerbatim(reply)) return;
+        if (FieldType("map") == TTable)
+        {
+            RawGetField(l, -1, "map");
+            reply.WriteMapHeader(CountPairs());
+            PushNil(l);
+            while (Next(l, -2) != 0)
+            {
+                PushValue(l, -2);
+                WriteResult(c, depth + 1);
+                WriteResult(c, depth + 1);
+            }
+            Pop(l, 2);
+            return;
+        }
+        if (FieldType("set") == TTable)
+        {
+            RawGetField(l, -1, "set");
+            reply.WriteSetHeader(CountPairs());
+            PushNil(l);
+            while (Next(l, -2) != 0)
+            {
+                Pop(l, 1);
+                PushValue(l, -1);
+                WriteResult(c, depth + 1);
+            }
+            Pop(l, 2);
+            return;
+        }
+        int count = 0;
+        while (true)
+        {
+            RawGetI(l, -1, count + 1);
+            bool end = Type(l, -1) == TNil;
+            Pop(l, 1);
+            if (end) break;
+            count++;
+        }
+        reply.WriteArrayHeader(count);
+        for (int i = 1; i <= count; i++)
+        {
+            RawGetI(l, -1, i);
+            WriteResult(c, depth + 1);
+        }
+        Pop(l, 1);
+    }
+
+    /// <summary>{verbatim_string = {format = ..., string = ...}} on top (popped when written).</summary>
+    private bool WriteVerbatim(ReplyWriter reply)
+    {
+        nint l = _l;
+        RawGetField(l, -1, "verbatim_string");
+        RawGetField(l, -1, "format");
+        RawGetField(l, -2, "string");
+        if (Type(l, -2) != TString || Type(l, -1) != TString)
+        {
+            Pop(l, 3);
+            return false;
+        }
+        ReadOnlySpan<byte> format = ToSpan(l, -2);
+        ReadOnlySpan<byte> text = ToSpan(l, -1);
+        if (reply.Protocol == 3)
+        {
+            // addReplyVerbatim: "=len\r\nfmt:text\r\n" with the format cut or padded to three characters.
+            Span<byte> header = stackalloc byte[4];
+            header.Fill((byte)' ');
+            format[..Math.Min(3, format.Length)].CopyTo(header);
+            header[3] = (byte)':';
+            reply.WriteRaw(Encoding.ASCII.GetBytes($"={text.Length + 4}\r\n"));
+            reply.WriteRaw(header);
+            reply.WriteRaw(text);
+            reply.WriteRaw("\r\n"u8);
+        }
+        else
+        {
+            reply.WriteBulk(text);
+        }
+        Pop(l, 4);
+        return true;
+    }
+
+    /// <summary>The type of <c>t[name]</c> for the table on top (raw).</summary>
+    private int FieldType(string name)
+    {
+        RawGetField(_l, -1, name);
+        int type = Type(_l, -1);
+        Pop(_l, 1);
+        return type;
+    }
+
+    /// <summary>Number of keys of the table on top.</summary>
+    private int CountPairs()
+    {
+        nint l = _l;
+        int count = 0;
+        PushNil(l);
+        while (Next(l, -2) != 0)
+        {
+            Pop(l, 1);
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// eval.c luaCallFunction on a failed call: the error table's message, then " script: SHA, on SOURCE:LINE." when
+    /// the handler found the position.
+    /// </summary>
+    private void WriteError(Client c, string sha)
+    {
+        nint l = _l;
+        if (Type(l, -1) != TTable)
+        {
+            string text = Type(l, -1) is TString or TNumber ? Encoding.UTF8.GetString(ToSpan(l, -1)) : "execution failure";
+            c.Reply.WriteError(Sanitize($"ERR Error running script {sha}, {(text.Length > 100 ? text[..100] : text)}"));
+            return;
+        }
+        RawGetField(l, -1, "err");
+        string message = Encoding.UTF8.GetString(ToSpan(l, -1));
+        RawGetField(l, -2, "source");
+        RawGetField(l, -3, "line");
+        if (Type(l, -2) == TString && Type(l, -1) == TNumber)
+        {
+            string source = Encoding.UTF8.GetString(ToSpan(l, -2));
+            message += $" script: {sha}, on {source}:{DoubleToLong(ToNumber(l, -1))}.";
+        }
+        Pop(l, 3);
+        c.Reply.WriteError(Sanitize(message));
+    }
+
+    private static long DoubleToLong(double value) =>
+        double.IsNaN(value) ? long.MinValue : value >= 9.2233720368547758E18 ? long.MinValue : value < -9.2233720368547758E18 ? long.MinValue : (long)value;
+
+    // ---- rand48 (rand.c: the 48-bit generator of drand48, a = 0x5DEECE66D, c = 0xB) ----
+
+    private static ulong Seed(int seed) => ((ulong)(uint)seed << 16) | 0x330E;
+
+    private int NextRand48()
+    {
+        _rand48 = (0x5DEECE66DUL * _rand48 + 0xB) & 0xFFFF_FFFF_FFFFUL;
+        return (int)(_rand48 >> 17);
+    }
+}
