@@ -83,29 +83,21 @@ internal static class ScriptingCommands
             return;
         }
         ScriptEngine engine = c.Server.Scripts;
-        string? sha;
-        if (bySha)
+        ScriptEngine.Script? script = bySha ? engine.Find(c.Args[1]) : engine.Load(c, c.Args[1]);
+        if (script is null)
         {
-            sha = Encoding.ASCII.GetString(c.Args[1]).ToLowerInvariant();
-            if (!engine.Exists(sha))
-            {
-                c.Reply.WriteError(NoScript);
-                return;
-            }
+            // Load replied its own error.
+            if (bySha) c.Reply.WriteError(NoScript);
+            return;
         }
-        else
-        {
-            sha = engine.Load(c, c.Args[1]);
-            if (sha is null) return;
-        }
-        engine.Run(c, sha, (int)numKeys, readOnly);
+        engine.Run(c, script, (int)numKeys, readOnly);
     }
 
     /// <summary>SCRIPT LOAD script: compiles and caches it; replies its SHA1.</summary>
     public static void ScriptLoad(Client c)
     {
-        string? sha = c.Server.Scripts.Load(c, c.Args[2]);
-        if (sha is not null) c.Reply.WriteBulk(sha);
+        ScriptEngine.Script? script = c.Server.Scripts.Load(c, c.Args[2]);
+        if (script is not null) c.Reply.WriteBulk(script.Sha);
     }
 
     /// <summary>SCRIPT EXISTS sha1 [sha1 ...]: 1 or 0 for each (names compare without case, as EVALSHA's).</summary>
@@ -113,7 +105,7 @@ internal static class ScriptingCommands
     {
         c.Reply.WriteArrayHeader(c.Argc - 2);
         for (int j = 2; j < c.Argc; j++)
-            c.Reply.WriteInteger(c.Server.Scripts.Exists(Encoding.ASCII.GetString(c.Args[j]).ToLowerInvariant()) ? 1 : 0);
+            c.Reply.WriteInteger(c.Server.Scripts.Find(c.Args[j]) is null ? 0 : 1);
     }
 
     /// <summary>SCRIPT FLUSH [ASYNC|SYNC]: both empty the cache at once here (there is no background free).</summary>

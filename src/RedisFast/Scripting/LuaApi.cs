@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace RedisFast.Scripting;
 
@@ -24,7 +25,7 @@ internal static unsafe class LuaApi
 
     public const int MaskLine = 1 << 2, MaskCount = 1 << 3;
 
-    public const int GcCount = 3, GcCountBytes = 4, GcCollect = 2;
+    public const int GcCount = 3, GcCountBytes = 4, GcStep = 5;
 
     public static delegate* unmanaged<nint> NewState;
     public static delegate* unmanaged<nint, void> Close;
@@ -167,15 +168,17 @@ internal static unsafe class LuaApi
     }
 
     /// <summary>Pops the value on top into <c>t[key]</c> (raw) for the table at <paramref name="table"/>: a pseudo-index, or a stack index as seen with the value on top.</summary>
-    public static void RawSetField(nint l, int table, string key)
+    public static void RawSetField(nint l, int table, ReadOnlySpan<byte> key)
     {
         PushString(l, key);
         Insert(l, -2);
         RawSet(l, table < 0 && table > RegistryIndex ? table - 1 : table);
     }
 
-    /// <summary>Pushes <c>t[key]</c> with a raw get, for the table at <paramref name="table"/>.</summary>
-    public static void RawGetField(nint l, int table, string key)
+    public static void RawSetField(nint l, int table, string key) => RawSetField(l, table, Encoding.ASCII.GetBytes(key));
+
+    /// <summary>Pushes <c>t[key]</c> (raw) for the table at <paramref name="table"/>.</summary>
+    public static void RawGetField(nint l, int table, ReadOnlySpan<byte> key)
     {
         PushString(l, key);
         RawGet(l, table < 0 && table > RegistryIndex ? table - 1 : table);

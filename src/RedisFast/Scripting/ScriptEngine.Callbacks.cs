@@ -98,7 +98,7 @@ internal sealed unsafe partial class ScriptEngine
         }
         CreateTable(l, 0, 1);
         PushValue(l, 1);
-        RawSetField(l, -2, "ok");
+        RawSetField(l, -2, "ok"u8);
         return 1;
     });
 
@@ -333,13 +333,13 @@ internal sealed unsafe partial class ScriptEngine
             case (byte)'+':
                 CreateTable(l, 0, 1);
                 PushString(l, line);
-                RawSetField(l, -2, "ok");
+                RawSetField(l, -2, "ok"u8);
                 break;
             case (byte)'-':
                 PushErrorTable(l, reply[(end - line.Length - 1)..end]);
                 // The command's own error was counted in the error stats already.
                 PushBoolean(l, 1);
-                RawSetField(l, -2, "ignore_error_stats_update");
+                RawSetField(l, -2, "ignore_error_stats_update"u8);
                 break;
             case (byte)':':
                 PushNumber(l, ParseLong(line));
@@ -363,10 +363,10 @@ internal sealed unsafe partial class ScriptEngine
                     CreateTable(l, 0, 1);
                     CreateTable(l, 0, 2);
                     PushString(l, bulk[..3]);
-                    RawSetField(l, -2, "format");
+                    RawSetField(l, -2, "format"u8);
                     PushString(l, bulk[4..]);
-                    RawSetField(l, -2, "string");
-                    RawSetField(l, -2, "verbatim_string");
+                    RawSetField(l, -2, "string"u8);
+                    RawSetField(l, -2, "verbatim_string"u8);
                 }
                 break;
             case (byte)'*':
@@ -393,12 +393,12 @@ internal sealed unsafe partial class ScriptEngine
             case (byte)',':
                 CreateTable(l, 0, 1);
                 PushNumber(l, double.Parse(line, System.Globalization.CultureInfo.InvariantCulture));
-                RawSetField(l, -2, "double");
+                RawSetField(l, -2, "double"u8);
                 break;
             case (byte)'(':
                 CreateTable(l, 0, 1);
                 PushString(l, line);
-                RawSetField(l, -2, "big_number");
+                RawSetField(l, -2, "big_number"u8);
                 break;
             case (byte)'%':
             case (byte)'~':
@@ -412,7 +412,7 @@ internal sealed unsafe partial class ScriptEngine
                     else PushBoolean(l, 1);
                     RawSet(l, -3);
                 }
-                RawSetField(l, -2, kind == '%' ? "map" : "set");
+                RawSetField(l, -2, kind == '%' ? "map"u8 : "set"u8);
                 break;
             case (byte)'|':
                 // An attribute map (never sent by RedisFast's commands): skipped, then the value it annotates.
@@ -473,6 +473,6 @@ internal sealed unsafe partial class ScriptEngine
         message.CopyTo(full[(code.Length + 1)..]);
         CreateTable(l, 0, 1);
         PushString(l, full);
-        RawSetField(l, -2, "err");
+        RawSetField(l, -2, "err"u8);
     }
 }

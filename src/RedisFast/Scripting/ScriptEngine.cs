@@ -26,7 +26,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
 
     private readonly RedisServer _server;
     private readonly Client _client;
-    private readonly Dictionary<string, byte[]> _scripts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Script> _scripts = new(StringComparer.Ordinal);
     private readonly CommandArguments _args = new();
     private byte[] _argBuffer = new byte[256];
     private byte[] _replyBuffer = new byte[256];
@@ -56,23 +56,32 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     /// <summary>used_memory_lua: what the Lua state holds (lua_gc LUA_GCCOUNT, as Redis reports it).</summary>
     public long LuaMemory => _l == 0 ? 0 : Gc(_l, GcCount, 0) * 1024L + Gc(_l, GcCountBytes, 0);
 
-    /// <summary>Whether a script with this SHA1 (lowercase hex) is cached (SCRIPT EXISTS, EVALSHA).</summary>
-    public bool Exists(string sha) => _scripts.ContainsKey(sha);
+    /// <summary>The cached script whose SHA1 is <paramref name="sha"/> (hex, any case: SCRIPT EXISTS, EVALSHA), or null.</summary>
+    public Script? Find(ReadOnlySpan<byte> sha)
+    {
+        if (sha.Length != 40) return null;
+        Span<char> lower = stackalloc char[40];
+        for (int i = 0; i < 40; i++) lower[i] = sha[i] is >= (byte)'A' and <= (byte)'Z' ? (char)(sha[i] | 0x20) : (char)sha[i];
+        return _scripts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(lower, out Script? script) ? script : null;
+    }
 
     /// <summary>
-    /// Compiles and caches <paramref name="body"/> (SCRIPT LOAD, EVAL); returns its SHA1, or null after replying the
-    /// compile error to <paramref name="c"/>.
+    /// Compiles and caches <paramref name="body"/> (SCRIPT LOAD, EVAL) unless it is cached already; returns it, or null
+    /// after replying the error (Lua unavailable, a bad shebang, a compile error) to <paramref name="c"/>.
     /// </summary>
-    public string? Load(Client c, ReadOnlySpan<byte> body)
+    public Script? Load(Client c, ReadOnlySpan<byte> body)
     {
         if (LoadError is { } unavailable)
         {
             c.Reply.WriteError(unavailable);
             return null;
         }
-        string sha = Sha1Hex(body);
-        if (_scripts.ContainsKey(sha)) return sha;
-        if (!ParseShebang(body, out int skip, out _, out string? shebangError))
+        Span<byte> hash = stackalloc byte[20];
+        SHA1.HashData(body, hash);
+        Span<char> sha = stackalloc char[40];
+        Convert.TryToHexStringLower(hash, sha, out _);
+        if (_scripts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(sha, out Script? cached)) return cached;
+        if (!ParseShebang(body, out int skip, out bool noWrites, out string? shebangError))
         {
             c.Reply.WriteError(shebangError!);
             return null;
@@ -92,10 +101,13 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
             c.Reply.WriteError(Sanitize("ERR Error compiling script (new function): " + message));
             return null;
         }
-        SetField(RegistryIndex, "f_" + sha);
-        _scripts[sha] = body.ToArray();
+        var script = new Script(new string(sha), noWrites);
+        PushString(_l, script.FunctionName);
+        Insert(_l, -2);
+        RawSet(_l, RegistryIndex);
+        _scripts[script.Sha] = script;
         _scriptBytes += 40 + body.Length;
-        return sha;
+        return script;
     }
 
     /// <summary>SCRIPT FLUSH: forgets every script and starts a new Lua state (eval.c scriptingReset).</summary>
@@ -114,21 +126,18 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     /// EVAL / EVALSHA body once the script is cached: runs it with KEYS and ARGV from the caller's arguments and writes
     /// its result (or error) as the caller's reply.
     /// </summary>
-    public void Run(Client c, string sha, int numKeys, bool readOnlyCommand)
+    public void Run(Client c, Script script, int numKeys, bool readOnlyCommand)
     {
-        byte[] body = _scripts[sha];
-        ParseShebang(body, out _, out bool noWrites, out _);
-        EnsureState();
         nint l = _l;
         int top = GetTop(l);
-        PushGlobals();
-        SetArgumentTable(c, 3, numKeys, "KEYS");
-        SetArgumentTable(c, 3 + numKeys, c.Argc - 3 - numKeys, "ARGV");
-        RawGetField(l, -1, "__redis__err__handler");
+        RawGetField(l, RegistryIndex, "__rf_globals"u8);
+        SetArgumentTable(c, 3, numKeys, "KEYS"u8);
+        SetArgumentTable(c, 3 + numKeys, c.Argc - 3 - numKeys, "ARGV"u8);
+        RawGetField(l, -1, "__redis__err__handler"u8);
         Remove(l, -2);
-        RawGetField(l, RegistryIndex, "f_" + sha);
+        RawGetField(l, RegistryIndex, script.FunctionName);
 
-        _readOnly = readOnlyCommand || noWrites;
+        _readOnly = readOnlyCommand || script.NoWrites;
         _replicate = 3;
         _client.Select(c.Db.Id);
         _client.Reply.Protocol = 2;
@@ -150,13 +159,25 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
             propagator?.SkipCurrent();
         }
         if (status == 0) WriteResult(c, 0);
-        else WriteError(c, sha);
+        else WriteError(c, script.Sha);
         SetTop(l, top);
-        // eval.c: a full collection every 50 scripts keeps garbage from piling up between calls.
-        if (++_runs % 50 == 0) Gc(l, GcCollect, 0);
+        // eval.c luaCallFunction: 50 steps of garbage collection every 50 scripts (LUA_GC_CYCLE_PERIOD), so that Lua
+        // does not run a full cycle, with its latency, on its own.
+        if (++_runs % 50 == 0) Gc(l, GcStep, 50);
     }
 
     private long _runs;
+
+    /// <summary>A cached script: its SHA1 (lowercase hex), its shebang's no-writes flag, and its function's registry key.</summary>
+    public sealed class Script(string sha, bool noWrites)
+    {
+        public string Sha { get; } = sha;
+
+        public bool NoWrites { get; } = noWrites;
+
+        /// <summary>"f_&lt;sha&gt;", where the compiled function is kept in the registry (eval.c's name for it).</summary>
+        public byte[] FunctionName { get; } = Encoding.ASCII.GetBytes("f_" + sha);
+    }
 
     public void Dispose() => Flush();
 
@@ -195,7 +216,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         if (PCall(l, 3, 2, 0) != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
         // Returned: the read-only view (the globals of every function compiled from now on) and the real table.
         _l = l;
-        SetField(RegistryIndex, "__rf_globals");
+        SetField(RegistryIndex, "__rf_globals"u8);
         Replace(l, GlobalsIndex);
     }
 
@@ -208,17 +229,15 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     });
 
     /// <summary>Pops the value on top into <c>t[name]</c> of the table at a pseudo-index (registry, globals).</summary>
-    private void SetField(int pseudoIndex, string name)
+    private void SetField(int pseudoIndex, ReadOnlySpan<byte> name)
     {
         PushString(_l, name);
         Insert(_l, -2);
         RawSet(_l, pseudoIndex);
     }
 
-    private void PushGlobals() => RawGetField(_l, RegistryIndex, "__rf_globals");
-
     /// <summary>KEYS or ARGV: a new table of <paramref name="count"/> arguments from <paramref name="first"/>, set in the real globals (on top).</summary>
-    private void SetArgumentTable(Client c, int first, int count, string name)
+    private void SetArgumentTable(Client c, int first, int count, ReadOnlySpan<byte> name)
     {
         nint l = _l;
         CreateTable(l, count, 0);
@@ -332,32 +351,32 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     {
         nint l = _l;
         ReplyWriter reply = c.Reply;
-        if (FieldType("err") == TString)
+        if (FieldType("err"u8) == TString)
         {
-            RawGetField(l, -1, "err");
+            RawGetField(l, -1, "err"u8);
             reply.WriteError(Sanitize(Encoding.UTF8.GetString(ToSpan(l, -1))));
             Pop(l, 2);
             return;
         }
-        if (FieldType("ok") == TString)
+        if (FieldType("ok"u8) == TString)
         {
-            RawGetField(l, -1, "ok");
+            RawGetField(l, -1, "ok"u8);
             byte[] status = ToSpan(l, -1).ToArray();
             for (int i = 0; i < status.Length; i++) if (status[i] is (byte)'\r' or (byte)'\n') status[i] = (byte)' ';
             reply.WriteSimpleString(status);
             Pop(l, 2);
             return;
         }
-        if (FieldType("double") == TNumber)
+        if (FieldType("double"u8) == TNumber)
         {
-            RawGetField(l, -1, "double");
+            RawGetField(l, -1, "double"u8);
             reply.WriteDouble(ToNumber(l, -1));
             Pop(l, 2);
             return;
         }
-        if (FieldType("big_number") == TString)
+        if (FieldType("big_number"u8) == TString)
         {
-            RawGetField(l, -1, "big_number");
+            RawGetField(l, -1, "big_number"u8);
             byte[] number = ToSpan(l, -1).ToArray();
             for (int i = 0; i < number.Length; i++) if (number[i] is (byte)'\r' or (byte)'\n') number[i] = (byte)' ';
             if (reply.Protocol == 3)
@@ -373,10 +392,10 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
             Pop(l, 2);
             return;
         }
-        if (FieldType("verbatim_string") == TTable && WriteVerbatim(reply)) return;
-        if (FieldType("map") == TTable)
+        if (FieldType("verbatim_string"u8) == TTable && WriteVerbatim(reply)) return;
+        if (FieldType("map"u8) == TTable)
         {
-            RawGetField(l, -1, "map");
+            RawGetField(l, -1, "map"u8);
             reply.WriteMapHeader(CountPairs());
             PushNil(l);
             while (Next(l, -2) != 0)
@@ -388,9 +407,9 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
             Pop(l, 2);
             return;
         }
-        if (FieldType("set") == TTable)
+        if (FieldType("set"u8) == TTable)
         {
-            RawGetField(l, -1, "set");
+            RawGetField(l, -1, "set"u8);
             reply.WriteSetHeader(CountPairs());
             PushNil(l);
             while (Next(l, -2) != 0)
@@ -424,9 +443,9 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     private bool WriteVerbatim(ReplyWriter reply)
     {
         nint l = _l;
-        RawGetField(l, -1, "verbatim_string");
-        RawGetField(l, -1, "format");
-        RawGetField(l, -2, "string");
+        RawGetField(l, -1, "verbatim_string"u8);
+        RawGetField(l, -1, "format"u8);
+        RawGetField(l, -2, "string"u8);
         if (Type(l, -2) != TString || Type(l, -1) != TString)
         {
             Pop(l, 3);
@@ -455,7 +474,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     }
 
     /// <summary>The type of <c>t[name]</c> for the table on top (raw).</summary>
-    private int FieldType(string name)
+    private int FieldType(ReadOnlySpan<byte> name)
     {
         RawGetField(_l, -1, name);
         int type = Type(_l, -1);
@@ -490,10 +509,10 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
             c.Reply.WriteError(Sanitize($"ERR Error running script {sha}, {(text.Length > 100 ? text[..100] : text)}"));
             return;
         }
-        RawGetField(l, -1, "err");
+        RawGetField(l, -1, "err"u8);
         string message = Encoding.UTF8.GetString(ToSpan(l, -1));
-        RawGetField(l, -2, "source");
-        RawGetField(l, -3, "line");
+        RawGetField(l, -2, "source"u8);
+        RawGetField(l, -3, "line"u8);
         if (Type(l, -2) == TString && Type(l, -1) == TNumber)
         {
             string source = Encoding.UTF8.GetString(ToSpan(l, -2));

@@ -107,6 +107,46 @@ public sealed class AofPropagationTests
     ]);
 
     [Fact]
+    public void ScriptsReachTheAofAsTheirEffectsAsRedisServerWritesThem() => AofTestSupport.AssertSameIncrAsRedis(
+    [
+        // Several writes: MULTI ... EXEC; one: alone; none (a read-only script, a DEL of nothing): nothing. The writes
+        // before an error stay. SELECT inside a script and REPL_NONE are honoured; EXPIREAT becomes PEXPIREAT.
+        ["EVAL", "redis.call('set','a','1') redis.call('incr','a') return 1", "0"],
+        ["EVAL", "return redis.call('set','b','2')", "0"],
+        ["EVAL_RO", "return redis.call('get','b')", "0"],
+        ["EVAL", "redis.call('set','c','3') redis.call('nosuch')", "0"],
+        ["EVAL", "redis.call('expireat','b',4102444800) redis.call('select', 2) redis.call('set','d','4') return 1", "0"],
+        ["EVAL", "redis.set_repl(redis.REPL_NONE) redis.call('set','e','5') redis.set_repl(redis.REPL_ALL) redis.call('set','f','6') return 1", "0"],
+        ["EVAL", "redis.call('del','nosuchkey') return 1", "0"],
+        ["EVAL", "redis.call('set','g','7') redis.call('get','g') return 1", "0"],
+        ["SCRIPT", "LOAD", "return redis.call('lpush', KEYS[1], ARGV[1])"],
+        ["EVALSHA", "bfd2c96b827c9f4a0ee02305e30a50573a708bda", "1", "l", "x"],
+        ["MULTI"], ["EVAL", "redis.call('set','h','8') return 1", "0"], ["SET", "i", "9"], ["EXEC"],
+    ]);
+
+    [Fact]
+    public void ScriptWritesComeBackAfterARestart()
+    {
+        // 1. A script with several writes, one with a single write, with appendfsync always.
+        string dir = AofTestSupport.TempDir();
+        using (var server = AofTestSupport.NewServer(dir, fsync: "always"))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal(":3\r\n", c.Call("EVAL", "redis.call('rpush', KEYS[1], 'a', 'b') return redis.call('rpush', KEYS[1], ARGV[1])", "1", "l", "c"));
+            Assert.Equal("+OK\r\n", c.Call("EVAL", "return redis.call('hset', KEYS[1], 'f', 'v') and redis.status_reply('OK')", "1", "h"));
+        }
+        // 2. Restart on the directory: both scripts' effects are back.
+        using (var server = AofTestSupport.NewServer(dir))
+        {
+            server.Start();
+            using var c = new RawClient("127.0.0.1", server.Port);
+            Assert.Equal("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n", c.Call("LRANGE", "l", "0", "-1"));
+            Assert.Equal("$1\r\nv\r\n", c.Call("HGET", "h", "f"));
+        }
+    }
+
+    [Fact]
     public void TransactionsReachTheAofAsRedisServerWritesThem() => AofTestSupport.AssertSameIncrAsRedis(
     [
         // One write among reads: logged alone, no MULTI/EXEC (server.c propagatePendingCommands).
