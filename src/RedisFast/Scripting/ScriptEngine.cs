@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using RedisFast.Commands;
 using RedisFast.Networking;
@@ -77,7 +76,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
             return null;
         }
         Span<byte> hash = stackalloc byte[20];
-        SHA1.HashData(body, hash);
+        Sha1.Hash(body, hash);
         Span<char> sha = stackalloc char[40];
         Convert.TryToHexStringLower(hash, sha, out _);
         if (_scripts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(sha, out Script? cached)) return cached;
@@ -252,7 +251,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     private static string Sha1Hex(ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[20];
-        SHA1.HashData(body, hash);
+        Sha1.Hash(body, hash);
         return Convert.ToHexStringLower(hash);
     }
 
