@@ -38,6 +38,18 @@ G.redis = redis
 math.random = rf.random
 math.randomseed = rf.randomseed
 
+-- lua-cmsgpack 0.4.0, as Redis bundles it (ScriptEngine.MessagePack.cs).
+G.cmsgpack = {
+  pack = rf.msgpack_pack,
+  unpack = rf.msgpack_unpack,
+  unpack_one = rf.msgpack_unpack_one,
+  unpack_limit = rf.msgpack_unpack_limit,
+  _NAME = 'cmsgpack',
+  _VERSION = 'lua-cmsgpack 0.4.0',
+  _COPYRIGHT = 'Copyright (C) 2012, Salvatore Sanfilippo',
+  _DESCRIPTION = 'MessagePack C implementation for Lua',
+}
+
 -- Redis 7.0's pcall (script_lua.c luaRedisPcall): an error table caught here is returned as its message, as scripts
 -- written for redis.call's older string errors expect.
 local lua_pcall = pcall
@@ -96,7 +108,7 @@ G.setmetatable = function(t, mt)
   return setmetatable(t, mt)
 end
 
-for _, name in ipairs({'string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'bit'}) do
+for _, name in ipairs({'string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'bit', 'cmsgpack'}) do
   G[name] = view(G[name])
 end
 -- ("x"):len() goes through the string metatable: it gets the view too, and is itself protected.

@@ -34,6 +34,10 @@ internal sealed unsafe partial class ScriptEngine
                 ("acl_check_cmd", (nint)(delegate* unmanaged<nint, nint, int>)&AclCheckFunction),
                 ("random", (nint)(delegate* unmanaged<nint, nint, int>)&RandomFunction),
                 ("randomseed", (nint)(delegate* unmanaged<nint, nint, int>)&RandomSeedFunction),
+                ("msgpack_pack", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackPack),
+                ("msgpack_unpack", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackUnpack),
+                ("msgpack_unpack_one", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackUnpackOne),
+                ("msgpack_unpack_limit", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackUnpackLimit),
             ];
             nint[] thunks = RaisingThunks(targets.Select(t => t.Item2).ToArray());
             for (int i = 0; i < targets.Length; i++) Functions.Add((targets[i].Item1, thunks[i]));

@@ -245,6 +245,46 @@ public sealed class ScriptingDifferentialTests(DifferentialFixture f)
     }
 
     [Fact]
+    public void MessagePackEncodesAndDecodesLikeRedis()
+    {
+        Differential.AssertSameReplies(f,
+        [
+            Eval("return cmsgpack.pack({1, 2, 3})"),
+            Eval("return cmsgpack.pack({a = 1})"),
+            Eval("return cmsgpack.pack(1.5, 'x', true, false, nil, -1, 300, 70000, 5000000000, -200, -40000, -3000000000, 0.1, 1/0, -1/0, 2^63, -2^63, 255, 256, 65535, 65536, -32, -33, -128, -129)"),
+            Eval("return cmsgpack.pack(string.rep('x', 31), string.rep('y', 32), string.rep('z', 255), string.rep('w', 256), string.rep('v', 70000))"),
+            Eval("local t = {} for i = 1, 20 do t[i] = i end return cmsgpack.pack(t)"),
+            Eval("local t = {} for i = 1, 70000 do t[i] = i % 7 end return cmsgpack.pack(t)"),
+            Eval("local t = {} for i = 1, 20 do t['k' .. i] = i end return cmsgpack.pack(t)"),
+            Eval("return cmsgpack.pack({1, 2, nil, 4}, {[1] = 'a', [3] = 'c'}, {[0] = 'z'}, {[1.5] = 'f'}, {})"),
+            Eval("local t = {} t[1] = t return cmsgpack.pack(t)"),
+            Eval("return cmsgpack.pack({nested = {deeper = {1, 'two', {three = 3}}}})"),
+            Eval("return {cmsgpack.unpack(cmsgpack.pack({1, {2, 'x'}, {a = {b = 1}}}))}"),
+            Eval("return {cmsgpack.unpack(cmsgpack.pack(1, 'two', -3, 4.25, 5000000000, true))}"),
+            Eval("local v = cmsgpack.unpack(cmsgpack.pack({a = 1, b = {1, 2}})) return {v.a, v.b[2]}"),
+            Eval("return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3))}"),
+            Eval("return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 2)}"),
+            Eval("return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)}"),
+            Eval("return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 5, 1)}"),
+            Eval("return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), '1')}"),
+            Eval("return cmsgpack.unpack('\\217')"),
+            Eval("return cmsgpack.unpack('\\193')"),
+            Eval("return cmsgpack.unpack('\\146\\1')"),
+            Eval("return cmsgpack.unpack_one('abc', 9)"),
+            Eval("return cmsgpack.unpack_one('abc', -1)"),
+            Eval("return cmsgpack.unpack_one('abc', 'x')"),
+            Eval("return cmsgpack.unpack_limit('abc')"),
+            Eval("return cmsgpack.unpack()"),
+            Eval("return cmsgpack.unpack({})"),
+            Eval("return cmsgpack.unpack(12)"),
+            Eval("return cmsgpack.pack()"),
+            Eval("return cmsgpack.unpack('\\129\\192\\1')"),
+            Eval("return {cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}"),
+            Eval("cmsgpack.pack = nil"),
+        ]);
+    }
+
+    [Fact]
     public void TheScriptCacheAnswersLikeRedis()
     {
         Differential.AssertSameReplies(f,

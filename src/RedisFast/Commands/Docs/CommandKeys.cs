@@ -48,6 +48,11 @@ internal static class CommandKeys
         ["blmpop"] = Generic(0, 2, 3, 1),
         ["zmpop"] = Generic(0, 1, 2, 1),
         ["bzmpop"] = Generic(0, 2, 3, 1),
+        // evalGetKeys
+        ["eval"] = Generic(0, 2, 3, 1),
+        ["evalsha"] = Generic(0, 2, 3, 1),
+        ["eval_ro"] = Generic(0, 2, 3, 1),
+        ["evalsha_ro"] = Generic(0, 2, 3, 1),
     };
 
     /// <summary>
