@@ -65,12 +65,13 @@ end
 G.pcall = function(...) return caught(lua_pcall(...)) end
 
 -- Errors leave a script as a table {err = 'CODE message', source = ..., line = ...} (eval.c's error handler). The
--- position is the script's: C functions (redis.call) and this file's wrappers are skipped.
+-- position is the script's: C functions (redis.call), this file's wrappers and the frames they tail-called from are
+-- skipped.
 local internal = dbg.getinfo(1, 'S').source
 G.__redis__err__handler = function(err)
   local level = 2
   local info = dbg.getinfo(level, 'nSl')
-  while info and (info.what == 'C' or info.source == internal) do
+  while info and (info.what == 'C' or info.what == 'tail' or info.source == internal) do
     level = level + 1
     info = dbg.getinfo(level, 'nSl')
   end

@@ -39,9 +39,14 @@ internal sealed unsafe partial class ScriptEngine
                 ("msgpack_unpack_one", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackUnpackOne),
                 ("msgpack_unpack_limit", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackUnpackLimit),
             ];
-            nint[] thunks = RaisingThunks(targets.Select(t => t.Item2).ToArray());
+            nint hook = (nint)(delegate* unmanaged<nint, nint, int>)&HookFunction;
+            nint[] thunks = RaisingThunks([.. targets.Select(t => t.Item2), hook]);
             for (int i = 0; i < targets.Length; i++) Functions.Add((targets[i].Item1, thunks[i]));
+            Hook = thunks[^1];
         }
+
+        /// <summary>The count hook (a lua_Hook) of every script run.</summary>
+        public nint Hook { get; }
     }
 
     private delegate int Body(ScriptEngine engine, nint l);
@@ -61,6 +66,9 @@ internal sealed unsafe partial class ScriptEngine
             return Raise(l, "internal error in a script callback: " + ex.GetType().Name);
         }
     }
+
+    [UnmanagedCallersOnly]
+    private static int HookFunction(nint l, nint unused) => Enter(l, static (e, l) => e.OnHook(l));
 
     [UnmanagedCallersOnly]
     private static int CallRaising(nint l, nint unused) => Enter(l, static (e, l) => e.RedisCall(l, raise: true));

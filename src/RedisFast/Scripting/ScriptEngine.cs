@@ -137,6 +137,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         RawGetField(l, RegistryIndex, script.FunctionName);
 
         _readOnly = readOnlyCommand || script.NoWrites;
+        CurrentName = script.Sha;
         _replicate = 3;
         _client.Select(c.Db.Id);
         _client.Reply.Protocol = 2;
@@ -145,6 +146,11 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         _client.EnterScript();
         ScriptEngine? outer = t_running;
         t_running = this;
+        _startedAt = Environment.TickCount64;
+        _slowLogged = false;
+        _killLogged = false;
+        Volatile.Write(ref _running, 1);
+        SetHook(l, s_thunks.Value.Hook, MaskCount, HookInstructions);
         int status;
         try
         {
@@ -152,6 +158,9 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         }
         finally
         {
+            SetHook(l, 0, 0, 0);
+            Volatile.Write(ref _running, 0);
+            Volatile.Write(ref _killRequested, 0);
             t_running = outer;
             _client.ExitScript();
             propagator?.EndTransaction();
@@ -166,6 +175,46 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     }
 
     private long _runs;
+
+    // eval.c: the hook runs every 100,000 instructions (LUA_MASKCOUNT).
+    private const int HookInstructions = 100_000;
+    private long _startedAt;
+    private bool _slowLogged;
+    private bool _killLogged;
+    private int _running;
+    private int _killRequested;
+
+    /// <summary>
+    /// Any thread (a shutdown signal): stops the running script, if any, at its next hook, with Redis's SCRIPT KILL
+    /// error, so the loop gets to the shutdown. A script holds the loop until it ends: nothing else can stop one that
+    /// never does (README "Not there yet").
+    /// </summary>
+    public void KillRunningScript()
+    {
+        if (Volatile.Read(ref _running) == 1) Volatile.Write(ref _killRequested, 1);
+    }
+
+    /// <summary>
+    /// script.c scriptInterrupt through the count hook: logs a script running past busy-reply-threshold once, and
+    /// raises the kill error when asked to; from then on the hook runs on every line, so pcall cannot hold it off.
+    /// </summary>
+    private int OnHook(nint l)
+    {
+        long elapsed = Environment.TickCount64 - _startedAt;
+        if (!_slowLogged && elapsed >= _server.Config.BusyReplyThreshold)
+        {
+            _slowLogged = true;
+            _server.Log.Warning($"Slow script detected: still in execution after {elapsed} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {CurrentName}.");
+        }
+        if (Volatile.Read(ref _killRequested) == 0) return 0;
+        if (!_killLogged) _server.Log.Warning("Lua script killed by user with SCRIPT KILL.");
+        _killLogged = true;
+        SetHook(l, s_thunks.Value.Hook, MaskLine, 0);
+        PushErrorTable(l, "Script killed by user with SCRIPT KILL..."u8);
+        return -1;
+    }
+
+    private string CurrentName { get; set; } = "";
 
     /// <summary>A cached script: its SHA1 (lowercase hex), its shebang's no-writes flag, and its function's registry key.</summary>
     public sealed class Script(string sha, bool noWrites)

@@ -253,7 +253,7 @@ public sealed partial class ConfigRegistry
         UInt("slowlog-max-len", null, None, NumericFormat.Integer, 0, LongMax, 128, () => c.SlowlogMaxLen, v => c.SlowlogMaxLen = v);
         UInt("acllog-max-len", null, None, NumericFormat.Integer, 0, LongMax, 128);
 
-        Int("busy-reply-threshold", "lua-time-limit", None, 0, LongMax, 5000);
+        Int("busy-reply-threshold", "lua-time-limit", None, 0, LongMax, 5000, () => c.BusyReplyThreshold, v => c.BusyReplyThreshold = v);
         Int("cluster-node-timeout", null, None, 0, LongMax, 15000);
         Int("cluster-ping-interval", null, Hidden, 0, LongMax, 0);
         Int("slowlog-log-slower-than", null, None, -1, LongMax, 10000, () => c.SlowlogLogSlowerThan, v => c.SlowlogLogSlowerThan = v);

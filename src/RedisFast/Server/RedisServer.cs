@@ -97,6 +97,8 @@ public sealed class RedisServer : IDisposable
             };
         }
         Log.Warning($"Received {signalName} scheduling shutdown...");
+        // A script holds the loop until it ends: stop it so the shutdown runs.
+        Scripts.KillRunningScript();
         Loop.Schedule(new ShutdownWork(this, flags));
     }
 

@@ -74,6 +74,30 @@ public sealed class ScriptingTests(ServerFixture f)
     }
 
     [Fact]
+    public async Task AShutdownSignalStopsAScriptThatNeverEndsAndTheServerShutsDown()
+    {
+        // 1. A script that never ends, even catching errors, and a busy-reply-threshold it passes at once.
+        string dir = TestDirectory.Create();
+        var server = new RedisFast.Server.RedisServer(new RedisFast.Server.ServerConfig
+        {
+            Port = 0, Bind = ["127.0.0.1"], Dir = dir, LogFile = Path.Combine(dir, "log"), BusyReplyThreshold = 50,
+        });
+        server.Start();
+        using var c = new RawClient("127.0.0.1", server.Port);
+        c.Send(RawClient.Encode("EVAL", "while true do pcall(function() while true do end end) end", "0"));
+        await Task.Delay(300);
+
+        // 2. SIGTERM's path: the script gets Redis's kill error at its position, then the server shuts down.
+        server.RequestShutdown("SIGTERM");
+        Assert.Equal("-ERR Script killed by user with SCRIPT KILL... script: 3d7b0cfd4124d0a72b8a39e531e7c806bc453d3e, on @user_script:1.\r\n", c.ReadReply());
+        await server.Stopped.WaitAsync(TimeSpan.FromSeconds(10));
+        server.Dispose();
+        string log = File.ReadAllText(Path.Combine(dir, "log"));
+        Assert.Contains("Slow script detected: still in execution after ", log);
+        Assert.Single(log.Split('\n'), line => line.Contains("Lua script killed by user with SCRIPT KILL."));
+    }
+
+    [Fact]
     public void StackExchangeRedisEvaluatesLoadsAndPreparesScripts()
     {
         using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},allowAdmin=true,connectTimeout=15000,syncTimeout=15000");
