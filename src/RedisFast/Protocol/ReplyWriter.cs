@@ -58,10 +58,17 @@ internal sealed class ReplyWriter
     }
 
     /// <summary>An error reply; <paramref name="message"/> includes the code, e.g. <c>"ERR syntax error"u8</c>.</summary>
-    public void WriteError(ReadOnlySpan<byte> message)
+    public void WriteError(ReadOnlySpan<byte> message) => WriteError(message, updateStats: true);
+
+    /// <summary>
+    /// An error reply, counted in INFO errorstats unless <paramref name="updateStats"/> is false: an error that was
+    /// counted already when a script's command replied it (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE). It still makes the
+    /// command a failed call.
+    /// </summary>
+    public void WriteError(ReadOnlySpan<byte> message, bool updateStats)
     {
         ErrorCount++;
-        _errors?.Count(message);
+        if (updateStats) _errors?.Count(message);
         Span<byte> span = _out.GetSpan(message.Length + 3);
         span[0] = (byte)'-';
         message.CopyTo(span[1..]);

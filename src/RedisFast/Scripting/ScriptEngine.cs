@@ -97,7 +97,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         {
             string message = Encoding.UTF8.GetString(ToSpan(_l, -1));
             Pop(_l, 1);
-            c.Reply.WriteError(Sanitize("ERR Error compiling script (new function): " + message));
+            c.Reply.WriteError("ERR Error compiling script (new function): " + message);
             return null;
         }
         var script = new Script(new string(sha), noWrites);
@@ -343,8 +343,6 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         return true;
     }
 
-    private static string Sanitize(string message) => message.Replace('\r', ' ').Replace('\n', ' ');
-
     // ---- results ----
 
     /// <summary>
@@ -401,8 +399,9 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         ReplyWriter reply = c.Reply;
         if (FieldType("err"u8) == TString)
         {
+            bool counted = ErrorWasCounted();
             RawGetField(l, -1, "err"u8);
-            reply.WriteError(Sanitize(Encoding.UTF8.GetString(ToSpan(l, -1))));
+            reply.WriteError(ToSpan(l, -1), updateStats: !counted);
             Pop(l, 2);
             return;
         }
@@ -554,9 +553,10 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         if (Type(l, -1) != TTable)
         {
             string text = Type(l, -1) is TString or TNumber ? Encoding.UTF8.GetString(ToSpan(l, -1)) : "execution failure";
-            c.Reply.WriteError(Sanitize($"ERR Error running script {sha}, {(text.Length > 100 ? text[..100] : text)}"));
+            c.Reply.WriteError($"ERR Error running script {sha}, {(text.Length > 100 ? text[..100] : text)}");
             return;
         }
+        bool counted = ErrorWasCounted();
         RawGetField(l, -1, "err"u8);
         string message = Encoding.UTF8.GetString(ToSpan(l, -1));
         RawGetField(l, -2, "source"u8);
@@ -567,7 +567,16 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
             message += $" script: {sha}, on {source}:{DoubleToLong(ToNumber(l, -1))}.";
         }
         Pop(l, 3);
-        c.Reply.WriteError(Sanitize(message));
+        c.Reply.WriteError(Encoding.UTF8.GetBytes(message), updateStats: !counted);
+    }
+
+    /// <summary>The error table on top came from a command's reply, already counted in the error stats (ignore_error_stats_update).</summary>
+    private bool ErrorWasCounted()
+    {
+        RawGetField(_l, -1, "ignore_error_stats_update"u8);
+        bool counted = ToBoolean(_l, -1) != 0;
+        Pop(_l, 1);
+        return counted;
     }
 
     private static long DoubleToLong(double value) =>

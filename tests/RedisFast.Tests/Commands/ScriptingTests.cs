@@ -98,6 +98,35 @@ public sealed class ScriptingTests(ServerFixture f)
     }
 
     [Fact]
+    public void ErrorsOfScriptCommandsAreCountedOnceAsInRedis()
+    {
+        // A command's error inside a script counts where the command replied it; EVAL's reply that carries it does not
+        // count it again, but EVAL is a failed call. Errors of the script itself count at EVAL's reply.
+        (string, string[])[] steps =
+        [
+            ("c", ["CONFIG", "RESETSTAT"]),
+            ("c", ["SET", "s", "abc"]),
+            ("c", ["EVAL", "return redis.call('incr', 's')", "0"]),
+            ("c", ["EVAL", "return redis.pcall('incr', 's')", "0"]),
+            ("c", ["EVAL", "return redis.call('nosuch')", "0"]),
+            ("c", ["EVAL", "error('x')", "0"]),
+            ("c", ["EVAL", "return {err = 'MY x'}", "0"]),
+            ("c", ["INFO", "errorstats"]),
+            ("c", ["INFO", "commandstats"]),
+            ("c", ["INFO", "stats"]),
+        ];
+        Differential.AssertSameRepliesOnOwnServers(steps, static reply =>
+        {
+            if (reply.Contains("# Commandstats"))
+                return string.Join("\n", reply.Split("\r\n").Where(line => line.StartsWith("cmdstat_eval") || line.StartsWith("cmdstat_incr"))
+                    .Select(line => System.Text.RegularExpressions.Regex.Replace(line, @"usec=\d+,usec_per_call=[\d.]+,", "")));
+            if (reply.Contains("# Stats"))
+                return string.Join("\n", reply.Split("\r\n").Where(line => line.StartsWith("total_error_replies") || line.StartsWith("unexpected_error_replies")));
+            return reply;
+        });
+    }
+
+    [Fact]
     public void StackExchangeRedisEvaluatesLoadsAndPreparesScripts()
     {
         using ConnectionMultiplexer mux = ConnectionMultiplexer.Connect($"127.0.0.1:{f.Port},allowAdmin=true,connectTimeout=15000,syncTimeout=15000");
