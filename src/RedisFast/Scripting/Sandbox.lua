@@ -38,7 +38,8 @@ G.redis = redis
 math.random = rf.random
 math.randomseed = rf.randomseed
 
--- lua-cmsgpack 0.4.0, as Redis bundles it (ScriptEngine.MessagePack.cs).
+-- struct 0.2 and lua-cmsgpack 0.4.0, as Redis bundles them (ScriptEngine.Struct.cs, ScriptEngine.MessagePack.cs).
+G.struct = {pack = rf.struct_pack, unpack = rf.struct_unpack, size = rf.struct_size}
 G.cmsgpack = {
   pack = rf.msgpack_pack,
   unpack = rf.msgpack_unpack,
@@ -109,7 +110,7 @@ G.setmetatable = function(t, mt)
   return setmetatable(t, mt)
 end
 
-for _, name in ipairs({'string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'bit', 'cmsgpack'}) do
+for _, name in ipairs({'string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'bit', 'cmsgpack', 'struct'}) do
   G[name] = view(G[name])
 end
 -- ("x"):len() goes through the string metatable: it gets the view too, and is itself protected.

@@ -34,6 +34,9 @@ internal sealed unsafe partial class ScriptEngine
                 ("acl_check_cmd", (nint)(delegate* unmanaged<nint, nint, int>)&AclCheckFunction),
                 ("random", (nint)(delegate* unmanaged<nint, nint, int>)&RandomFunction),
                 ("randomseed", (nint)(delegate* unmanaged<nint, nint, int>)&RandomSeedFunction),
+                ("struct_pack", (nint)(delegate* unmanaged<nint, nint, int>)&StructPack),
+                ("struct_unpack", (nint)(delegate* unmanaged<nint, nint, int>)&StructUnpack),
+                ("struct_size", (nint)(delegate* unmanaged<nint, nint, int>)&StructSize),
                 ("msgpack_pack", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackPack),
                 ("msgpack_unpack", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackUnpack),
                 ("msgpack_unpack_one", (nint)(delegate* unmanaged<nint, nint, int>)&MsgPackUnpackOne),
@@ -213,8 +216,7 @@ internal sealed unsafe partial class ScriptEngine
         value = 0;
         if (IsNumber(l, argument) == 0)
         {
-            string got = Type(l, argument) switch { -1 => "no value", TNil => "nil", TBoolean => "boolean", TString => "string", TTable => "table", TFunction => "function", _ => "userdata" };
-            ArgumentError(l, argument, function, $"number expected, got {got}");
+            ArgumentError(l, argument, function, $"number expected, got {TypeName(l, argument)}");
             return false;
         }
         double number = ToNumber(l, argument);

@@ -218,13 +218,8 @@ internal sealed unsafe partial class ScriptEngine
     /// <summary>mp_unpack_full: decodes up to <paramref name="limit"/> values (all when limit and offset are 0).</summary>
     private int Unpack(nint l, string function, int limit, int offset)
     {
-        if (Type(l, 1) is not (TString or TNumber))
-        {
-            string got = Type(l, 1) switch { -1 => "no value", TNil => "nil", TBoolean => "boolean", TTable => "table", TFunction => "function", _ => "userdata" };
-            return ArgumentError(l, 1, function, $"string expected, got {got}");
-        }
         // The input is copied: pushing results may run Lua's collector, which must not move what is being read.
-        byte[] input = ToSpan(l, 1).ToArray();
+        if (!CheckString(l, 1, function, out byte[] input)) return -1;
         bool all = limit == 0 && offset == 0;
         if (offset < 0 || limit < 0)
             return RaiseString(l, $"Invalid request to unpack with offset of {offset} and limit of {input.Length}.");

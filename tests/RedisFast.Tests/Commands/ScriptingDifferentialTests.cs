@@ -285,6 +285,59 @@ public sealed class ScriptingDifferentialTests(DifferentialFixture f)
     }
 
     [Fact]
+    public void StructPacksAndUnpacksLikeRedis()
+    {
+        Differential.AssertSameReplies(f,
+        [
+            Eval("return struct.pack('>i', 1)"),
+            Eval("return struct.pack('<i', -2)"),
+            Eval("return struct.pack('bBhHlLTiI', -1, 255, -300, 65535, -5, 5000000000, 7, -70000, 70000)"),
+            Eval("return struct.pack('>i3', 70000)"),
+            Eval("return struct.pack('<i16', -1)"),
+            Eval("return struct.pack('>I9', 2^60)"),
+            Eval("return struct.pack('fd', 1.5, 0.1)"),
+            Eval("return struct.pack('>fd', 1.5, 0.1)"),
+            Eval("return struct.pack('!bi', 1, 2)"),
+            Eval("return struct.pack('!2bd', 1, 2)"),
+            Eval("return struct.pack('b x c3 s', 1, 'abcdef', 'zz')"),
+            Eval("return struct.pack('c0', 'whole')"),
+            Eval("return struct.pack('i', '12')"),
+            Eval("return struct.pack('= i', 3)"),
+            Eval("return {struct.unpack('>i', struct.pack('>i', 123456))}"),
+            Eval("return {struct.unpack('bBhHlLiI', struct.pack('bBhHlLiI', -1, 255, -300, 65535, -5, 5000000000, -70000, 70000))}"),
+            Eval("return {struct.unpack('<i16', struct.pack('<i16', -1))}"),
+            Eval("return {struct.unpack('>I9', struct.pack('>I9', 2^60))}"),
+            Eval("local a, b = struct.unpack('fd', struct.pack('fd', 1.5, 0.1)) return {tostring(a), tostring(b)}"),
+            Eval("return {struct.unpack('b c3 s', struct.pack('b c3 s', 1, 'abc', 'hello'))}"),
+            Eval("return {struct.unpack('b c0', struct.pack('b c0', 3, 'xyz'))}"),
+            Eval("return {struct.unpack('bi', 'abcde', 1)}"),
+            Eval("return {struct.unpack('b', 'abc', 3)}"),
+            Eval("return {struct.unpack('!4 b i', struct.pack('!4 b i', 1, 2))}"),
+            Eval("return {struct.size('bhilfd'), struct.size('!bhilfd'), struct.size('!4 b d'), struct.size('c7 x i3')}"),
+            Eval("return struct.size('s')"),
+            Eval("return struct.size('c0')"),
+            Eval("return struct.size('q')"),
+            Eval("return struct.pack('q', 1)"),
+            Eval("return struct.pack('!3i', 1)"),
+            Eval("return struct.pack('i40', 1)"),
+            Eval("return struct.pack('c5', 'ab')"),
+            Eval("return struct.pack('i', 'x')"),
+            Eval("return struct.pack('s', {})"),
+            Eval("return struct.pack('i')"),
+            Eval("return struct.pack()"),
+            Eval("return {struct.unpack('c0', 'abc')}"),
+            Eval("return {struct.unpack('i', 'ab')}"),
+            Eval("return {struct.unpack('s', 'ab')}"),
+            Eval("return {struct.unpack('b', 'a', 0)}"),
+            Eval("return {struct.unpack('b', 'a', -1)}"),
+            Eval("return {struct.unpack('b', 'a', 'x')}"),
+            Eval("return {struct.unpack('i')}"),
+            Eval("return struct.size('i99999999999')"),
+            Eval("struct.pack = nil"),
+        ]);
+    }
+
+    [Fact]
     public void TheScriptCacheAnswersLikeRedis()
     {
         Differential.AssertSameReplies(f,
