@@ -62,6 +62,9 @@ internal static class ScriptingCommands
     /// <summary>evalGenericCommand: the key count, then the script (compiled and cached by EVAL), then the run.</summary>
     private static void EvalGeneric(Client c, bool bySha, bool readOnly)
     {
+        // EVAL is skip_monitor for call()'s feed after the command; MONITOR shows it before the commands of its script,
+        // whatever the outcome (as redis-server 7.0 does).
+        if (c.Server.Monitors.Any) c.Server.Monitors.Feed(c, c.Args, 0);
         if (bySha && c.Args.LengthOf(1) != 40)
         {
             c.Reply.WriteError(NoScript);

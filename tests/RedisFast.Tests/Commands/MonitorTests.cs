@@ -11,7 +11,7 @@ namespace RedisFast.Tests.Commands;
 [Collection(DifferentialCollection.Name)]
 public sealed partial class MonitorTests(DifferentialFixture f)
 {
-    [GeneratedRegex(@"^\+\d{10}\.\d{6} \[(\d+) 127\.0\.0\.1:\d+\] ")]
+    [GeneratedRegex(@"^\+\d{10}\.\d{6} \[(\d+) (?:127\.0\.0\.1:\d+|(lua))\] ")]
     private static partial Regex LinePrefix();
 
     /// <summary>Runs <paramref name="script"/> on one connection while another monitors; returns both sides' replies.</summary>
@@ -43,7 +43,7 @@ public sealed partial class MonitorTests(DifferentialFixture f)
             feed.Add(line);
             if (line.Contains("end-of-feed", StringComparison.Ordinal)) break;
         }
-        return (replies, feed.Select(l => LinePrefix().Replace(l, "+T [$1 ADDR] ")).ToList(), monitorReplies);
+        return (replies, feed.Select(l => LinePrefix().Replace(l, "+T [$1 ADDR$2] ")).ToList(), monitorReplies);
     }
 
     [Fact]
@@ -64,6 +64,22 @@ public sealed partial class MonitorTests(DifferentialFixture f)
         real.Replies[hello] = real.Replies[hello].Split('\n')[0];
         Assert.Equal(real.Replies, fast.Replies);
         Assert.Equal(real.MonitorReplies, fast.MonitorReplies);
+        Assert.Equal(real.Feed, fast.Feed);
+    }
+
+    [Fact]
+    public void ScriptsShowBeforeTheirCommandsWhichComeFromLua()
+    {
+        string[][] script =
+        [
+            ["EVAL", "redis.call('set', KEYS[1], 'v') redis.call('select', 2) return redis.call('get', KEYS[1])", "1", "mon:s"],
+            ["EVAL", "return 1", "x"], ["EVAL", "syntax error", "0"], ["EVALSHA", new string('0', 40), "0"],
+            ["EVAL_RO", "return redis.call('get', KEYS[1])", "1", "mon:s"], ["SCRIPT", "LOAD", "return 1"],
+            ["MULTI"], ["EVAL", "return redis.call('del', KEYS[1])", "1", "mon:s"], ["EXEC"],
+        ];
+        (List<string> Replies, List<string> Feed, List<string> MonitorReplies) fast = Run(f.Fast.Port, script, []);
+        (List<string> Replies, List<string> Feed, List<string> MonitorReplies) real = Run(f.Real.Port, script, []);
+        Assert.Equal(real.Replies, fast.Replies);
         Assert.Equal(real.Feed, fast.Feed);
     }
 
