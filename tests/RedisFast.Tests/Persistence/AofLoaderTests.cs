@@ -128,4 +128,23 @@ public sealed class AofLoaderTests
         var e = Assert.Throws<AofLoadException>(server.Start);
         Assert.Equal("Unknown command 'NOSUCHCMD' reading the append only file appendonly.aof.1.incr.aof", e.Message);
     }
+
+    [Fact]
+    public void ScriptsInAnAofWrittenByAnOlderRedisReplay()
+    {
+        // Redis 6 logged EVAL and EVALSHA themselves (script replication); the script cache is rebuilt as they replay.
+        string dir = AofTestSupport.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "appendonlydir"));
+        File.WriteAllText(Path.Combine(dir, "appendonlydir", "appendonly.aof.manifest"), "file appendonly.aof.1.incr.aof seq 1 type i\n");
+        const string Body = "redis.call('rpush', KEYS[1], ARGV[1]) return 1";
+        File.WriteAllBytes(AofTestSupport.IncrFile(dir),
+        [
+            .. Resp("SELECT", "0"), .. Resp("EVAL", Body, "1", "l", "a"),
+            .. Resp("EVALSHA", "31bdfd725c1c65dcaa60b72c5bf868ea0bee108a", "1", "l", "b"),
+        ]);
+        using var server = AofTestSupport.NewServer(dir);
+        server.Start();
+        using var c = new RawClient("127.0.0.1", server.Port);
+        Assert.Equal("*2\r\n$1\r\na\r\n$1\r\nb\r\n", c.Call("LRANGE", "l", "0", "-1"));
+    }
 }
