@@ -98,7 +98,7 @@ local function view(t)
   mt.__metatable = setmetatable({}, {__index = mt, __newindex = deny})
   views[v] = true
   views[mt.__metatable] = true
-  return v
+  return v, mt
 end
 
 G.rawset = function(t, k, v)
@@ -111,16 +111,110 @@ G.setmetatable = function(t, mt)
 end
 
 for _, name in ipairs({'string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'bit', 'cmsgpack', 'struct'}) do
-  G[name] = view(G[name])
+  G[name] = (view(G[name]))
 end
 -- ("x"):len() goes through the string metatable: it gets the view too, and is itself protected.
 local string_mt = getmetatable('')
 string_mt.__index = G.string
-string_mt.__metatable = view(string_mt)
+string_mt.__metatable = (view(string_mt))
 
-local globals = view(G)
-G._G = globals
-setmetatable(G, {__index = function(_, name)
+local function nonexistent(_, name)
   error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
-end})
-return globals, G
+end
+local globals, globals_mt = view(G)
+G._G = globals
+setmetatable(G, {__index = nonexistent})
+
+-- FUNCTION LOAD (function_lua.c): a library's code runs with globals holding only a redis table of
+-- register_function, log and the versions; the functions it registers run later with the globals above. The view's
+-- __index switches between the two, so a function sees the runtime API whenever it runs.
+local registering
+local flag_names = {'no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'}
+local function fail(message)
+  error({err = 'ERR ' .. message})
+end
+local function is_string(v)
+  return type(v) == 'string' or type(v) == 'number'
+end
+local function read_flags(t)
+  local bits, j = 0, 1
+  while true do
+    local flag = t[j]
+    if flag == nil then return bits end
+    if not is_string(flag) then return nil end
+    local found
+    for bit_index, name in ipairs(flag_names) do
+      if string.lower(tostring(flag)) == name then found = bit_index end
+    end
+    if not found then return nil end
+    bits = bit.bor(bits, bit.lshift(1, found - 1))
+    j = j + 1
+  end
+end
+local function register_function(...)
+  if not registering then fail('redis.register_function can only be called on FUNCTION LOAD command') end
+  local count = select('#', ...)
+  if count < 1 or count > 2 then fail('wrong number of arguments to redis.register_function') end
+  local name, callback, description, flags = nil, nil, nil, 0
+  if count == 2 then
+    name, callback = ...
+    if not is_string(name) then fail('first argument to redis.register_function must be a string') end
+    if type(callback) ~= 'function' then fail('second argument to redis.register_function must be a function') end
+  else
+    local args = ...
+    if type(args) ~= 'table' then
+      fail('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).')
+    end
+    for key, value in next, args do
+      if not is_string(key) then fail('named argument key given to redis.register_function is not a string') end
+      key = string.lower(tostring(key))
+      if key == 'function_name' then
+        if not is_string(value) then fail('function_name argument given to redis.register_function must be a string') end
+        name = value
+      elseif key == 'description' then
+        if not is_string(value) then fail('description argument given to redis.register_function must be a string') end
+        description = tostring(value)
+      elseif key == 'callback' then
+        if type(value) ~= 'function' then fail('callback argument given to redis.register_function must be a function') end
+        callback = value
+      elseif key == 'flags' then
+        if type(value) ~= 'table' then fail('flags argument to redis.register_function must be a table representing function flags') end
+        flags = read_flags(value)
+        if not flags then fail('unknown flag given') end
+      else
+        fail('unknown argument given to redis.register_function')
+      end
+    end
+    if name == nil then fail('redis.register_function must get a function name argument') end
+    if callback == nil then fail('redis.register_function must get a callback argument') end
+  end
+  name = tostring(name)
+  -- functionsVerifyName; 7.0 words its error for libraries.
+  if not name:find('^[%w_]+$') then
+    fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long')
+  end
+  for _, f in ipairs(registering) do
+    if f.name == name then fail('Function already exists in the library') end
+  end
+  registering[#registering + 1] = {name = name, callback = callback, description = description, flags = flags}
+end
+local load_redis = setmetatable({
+  register_function = register_function,
+  log = rf.log,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REDIS_VERSION = version,
+  REDIS_VERSION_NUM = version_num,
+}, {__index = nonexistent})
+local load_globals = setmetatable({redis = (view(load_redis))}, {__index = nonexistent})
+-- With a library's compiled code: runs it with the load globals, returns the functions it registered.
+local function load_library(chunk)
+  registering = {}
+  rawset(globals_mt, '__index', load_globals)
+  local ok, err = lua_pcall(chunk)
+  rawset(globals_mt, '__index', G)
+  local registered = registering
+  registering = nil
+  if not ok then error(err, 0) end
+  return registered
+end
+return globals, G, load_library

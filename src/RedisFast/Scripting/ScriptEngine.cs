@@ -25,12 +25,10 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
 
     private readonly RedisServer _server;
     private readonly Client _client;
-    private readonly Dictionary<string, Script> _scripts = new(StringComparer.Ordinal);
     private readonly CommandArguments _args = new();
     private byte[] _argBuffer = new byte[256];
     private byte[] _replyBuffer = new byte[256];
     private nint _l;
-    private long _scriptBytes;
 
     // State of the running script.
     private bool _readOnly;
@@ -46,98 +44,44 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         _client.IsScript = true;
     }
 
-    /// <summary>number_of_cached_scripts</summary>
-    public int CachedScripts => _scripts.Count;
-
-    /// <summary>used_memory_scripts_eval: the cached bodies and their names, as eval.c counts them.</summary>
-    public long ScriptsMemory => _scriptBytes;
-
     /// <summary>used_memory_lua: what the Lua state holds (lua_gc LUA_GCCOUNT, as Redis reports it).</summary>
     public long LuaMemory => _l == 0 ? 0 : Gc(_l, GcCount, 0) * 1024L + Gc(_l, GcCountBytes, 0);
 
-    /// <summary>The cached script whose SHA1 is <paramref name="sha"/> (hex, any case: SCRIPT EXISTS, EVALSHA), or null.</summary>
-    public Script? Find(ReadOnlySpan<byte> sha)
+    /// <summary>
+    /// script.c scriptPrepareForRun for scripts that declare their flags (a shebang, every function): one that may
+    /// write is refused while the disk fails and under a read-only command. Legacy scripts are checked per command.
+    /// </summary>
+    private bool MayRun(Client c, ScriptFlags flags, bool readOnlyCommand)
     {
-        if (sha.Length != 40) return null;
-        Span<char> lower = stackalloc char[40];
-        for (int i = 0; i < 40; i++) lower[i] = sha[i] is >= (byte)'A' and <= (byte)'Z' ? (char)(sha[i] | 0x20) : (char)sha[i];
-        return _scripts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(lower, out Script? script) ? script : null;
+        if ((flags & (ScriptFlags.EvalCompatMode | ScriptFlags.NoWrites)) != 0) return true;
+        if (_server.Rdb.WriteError is not null)
+        {
+            c.Reply.WriteError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts."u8);
+            return false;
+        }
+        if (_server.Aof.WriteError is { } aofError)
+        {
+            c.Reply.WriteError(aofError);
+            return false;
+        }
+        if (readOnlyCommand)
+        {
+            c.Reply.WriteError("ERR Can not execute a script with write flag using *_ro command."u8);
+            return false;
+        }
+        return true;
     }
 
     /// <summary>
-    /// Compiles and caches <paramref name="body"/> (SCRIPT LOAD, EVAL) unless it is cached already; returns it, or null
-    /// after replying the error (Lua unavailable, a bad shebang, a compile error) to <paramref name="c"/>.
+    /// Calls the Lua function on the stack (above the error handler, below its <paramref name="arguments"/>) as a
+    /// script named <paramref name="name"/>, and writes its result or error as <paramref name="c"/>'s reply; the stack
+    /// is then back at <paramref name="top"/>. The script's writes propagate as one transaction.
     /// </summary>
-    public Script? Load(Client c, ReadOnlySpan<byte> body)
-    {
-        if (LoadError is { } unavailable)
-        {
-            c.Reply.WriteError(unavailable);
-            return null;
-        }
-        Span<byte> hash = stackalloc byte[20];
-        Sha1.Hash(body, hash);
-        Span<char> sha = stackalloc char[40];
-        Convert.TryToHexStringLower(hash, sha, out _);
-        if (_scripts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(sha, out Script? cached)) return cached;
-        if (!ParseShebang(body, out int skip, out bool noWrites, out string? shebangError))
-        {
-            c.Reply.WriteError(shebangError!);
-            return null;
-        }
-        EnsureState();
-        ReadOnlySpan<byte> code = body[skip..];
-        int status;
-        fixed (byte* p = code)
-        fixed (byte* name = "@user_script\0"u8)
-        {
-            status = LoadBuffer(_l, p, (nuint)code.Length, name);
-        }
-        if (status != 0)
-        {
-            string message = Encoding.UTF8.GetString(ToSpan(_l, -1));
-            Pop(_l, 1);
-            c.Reply.WriteError("ERR Error compiling script (new function): " + message);
-            return null;
-        }
-        var script = new Script(new string(sha), noWrites);
-        PushString(_l, script.FunctionName);
-        Insert(_l, -2);
-        RawSet(_l, RegistryIndex);
-        _scripts[script.Sha] = script;
-        _scriptBytes += 40 + body.Length;
-        return script;
-    }
-
-    /// <summary>SCRIPT FLUSH: forgets every script and starts a new Lua state (eval.c scriptingReset).</summary>
-    public void Flush()
-    {
-        _scripts.Clear();
-        _scriptBytes = 0;
-        if (_l != 0)
-        {
-            Close(_l);
-            _l = 0;
-        }
-    }
-
-    /// <summary>
-    /// EVAL / EVALSHA body once the script is cached: runs it with KEYS and ARGV from the caller's arguments and writes
-    /// its result (or error) as the caller's reply.
-    /// </summary>
-    public void Run(Client c, Script script, int numKeys, bool readOnlyCommand)
+    private void Invoke(Client c, string name, ScriptFlags flags, bool readOnlyCommand, int arguments, int top)
     {
         nint l = _l;
-        int top = GetTop(l);
-        RawGetField(l, RegistryIndex, "__rf_globals"u8);
-        SetArgumentTable(c, 3, numKeys, "KEYS"u8);
-        SetArgumentTable(c, 3 + numKeys, c.Argc - 3 - numKeys, "ARGV"u8);
-        RawGetField(l, -1, "__redis__err__handler"u8);
-        Remove(l, -2);
-        RawGetField(l, RegistryIndex, script.FunctionName);
-
-        _readOnly = readOnlyCommand || script.NoWrites;
-        CurrentName = script.Sha;
+        _readOnly = readOnlyCommand || (flags & ScriptFlags.NoWrites) != 0;
+        CurrentName = name;
         _replicate = 3;
         _client.Select(c.Db.Id);
         _client.Reply.Protocol = 2;
@@ -154,7 +98,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         int status;
         try
         {
-            status = PCall(l, 0, 1, -2);
+            status = PCall(l, arguments, 1, -(arguments + 2));
         }
         finally
         {
@@ -167,7 +111,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
             propagator?.SkipCurrent();
         }
         if (status == 0) WriteResult(c, 0);
-        else WriteError(c, script.Sha);
+        else WriteError(c, name);
         SetTop(l, top);
         // eval.c luaCallFunction: 50 steps of garbage collection every 50 scripts (LUA_GC_CYCLE_PERIOD), so that Lua
         // does not run a full cycle, with its latency, on its own.
@@ -216,18 +160,14 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
 
     private string CurrentName { get; set; } = "";
 
-    /// <summary>A cached script: its SHA1 (lowercase hex), its shebang's no-writes flag, and its function's registry key.</summary>
-    public sealed class Script(string sha, bool noWrites)
+    public void Dispose() => CloseState();
+
+    private void CloseState()
     {
-        public string Sha { get; } = sha;
-
-        public bool NoWrites { get; } = noWrites;
-
-        /// <summary>"f_&lt;sha&gt;", where the compiled function is kept in the registry (eval.c's name for it).</summary>
-        public byte[] FunctionName { get; } = Encoding.ASCII.GetBytes("f_" + sha);
+        if (_l == 0) return;
+        Close(_l);
+        _l = 0;
     }
-
-    public void Dispose() => Flush();
 
     // ---- the Lua state ----
 
@@ -261,9 +201,11 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         PushString(l, ServerCommands.RedisVersion);
         string[] parts = ServerCommands.RedisVersion.Split('.');
         PushNumber(l, int.Parse(parts[0]) * 65536 + int.Parse(parts[1]) * 256 + int.Parse(parts[2]));
-        if (PCall(l, 3, 2, 0) != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
-        // Returned: the read-only view (the globals of every function compiled from now on) and the real table.
+        if (PCall(l, 3, 3, 0) != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
+        // Returned: the read-only view (the globals of every function compiled from now on), the real table, and the
+        // function that runs a library's code for FUNCTION LOAD.
         _l = l;
+        SetField(RegistryIndex, "__rf_load_library"u8);
         SetField(RegistryIndex, "__rf_globals"u8);
         Replace(l, GlobalsIndex);
     }
@@ -284,63 +226,11 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         RawSet(_l, pseudoIndex);
     }
 
-    /// <summary>KEYS or ARGV: a new table of <paramref name="count"/> arguments from <paramref name="first"/>, set in the real globals (on top).</summary>
-    private void SetArgumentTable(Client c, int first, int count, ReadOnlySpan<byte> name)
-    {
-        nint l = _l;
-        CreateTable(l, count, 0);
-        for (int i = 0; i < count; i++)
-        {
-            PushString(l, c.Args[first + i]);
-            RawSetI(l, -2, i + 1);
-        }
-        RawSetField(l, -2, name);
-    }
-
     private static string Sha1Hex(ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[20];
         Sha1.Hash(body, hash);
         return Convert.ToHexStringLower(hash);
-    }
-
-    /// <summary>
-    /// eval.c evalExtractShebangFlags: a body starting with "#!" names the engine and flags on its first line, which is
-    /// skipped but for its newline (line numbers stay the user's). Only no-writes changes anything here.
-    /// </summary>
-    private static bool ParseShebang(ReadOnlySpan<byte> body, out int skip, out bool noWrites, out string? error)
-    {
-        skip = 0;
-        noWrites = false;
-        error = null;
-        if (!body.StartsWith("#!"u8)) return true;
-        int end = body.IndexOf((byte)'\n');
-        if (end < 0) end = body.Length;
-        skip = end;
-        string[] parts = Encoding.UTF8.GetString(body[..end]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0 || parts[0] != "#!lua")
-        {
-            error = $"ERR Unexpected engine in script shebang: {(parts.Length == 0 ? "#!" : parts[0])}";
-            return false;
-        }
-        for (int i = 1; i < parts.Length; i++)
-        {
-            if (!parts[i].StartsWith("flags=", StringComparison.Ordinal))
-            {
-                error = $"ERR Unknown lua shebang option: {parts[i]}";
-                return false;
-            }
-            foreach (string flag in parts[i][6..].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (flag == "no-writes") noWrites = true;
-                else if (flag is not ("allow-oom" or "allow-stale" or "no-cluster" or "allow-cross-slot-keys"))
-                {
-                    error = $"ERR Unexpected flag in script shebang: {flag}";
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     // ---- results ----
