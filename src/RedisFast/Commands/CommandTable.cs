@@ -24,6 +24,7 @@ internal static class CommandTable
         SetCommands.Register(table);
         TransactionCommands.Register(table);
         ScriptingCommands.Register(table);
+        FunctionCommands.Register(table);
         PubSubCommands.Register(table);
         ListCommands.Register(table);
         CommandCommand.Register(table);

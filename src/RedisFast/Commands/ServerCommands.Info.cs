@@ -151,6 +151,7 @@ internal static partial class ServerCommands
         long system = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         long maxMemory = server.Config.MaxMemory;
         long luaMemory = server.Scripts.LuaMemory, scriptsMemory = server.Scripts.ScriptsMemory;
+        long functionsLua = server.Functions.LuaMemory, functionsMemory = server.Functions.LibrariesMemory;
         w.Field("used_memory", used)
             .Field("used_memory_human", Human(used))
             .Field("used_memory_rss", rss)
@@ -172,14 +173,14 @@ internal static partial class ServerCommands
             .Field("used_memory_lua_human", Human(luaMemory))
             .Field("used_memory_scripts_eval", scriptsMemory)
             .Field("number_of_cached_scripts", server.Scripts.CachedScripts)
-            .Field("number_of_functions", 0)
-            .Field("number_of_libraries", 0)
-            .Field("used_memory_vm_functions", 0)
-            .Field("used_memory_vm_total", luaMemory)
-            .Field("used_memory_vm_total_human", Human(luaMemory))
-            .Field("used_memory_functions", 0)
-            .Field("used_memory_scripts", scriptsMemory)
-            .Field("used_memory_scripts_human", Human(scriptsMemory))
+            .Field("number_of_functions", server.Functions.FunctionCount)
+            .Field("number_of_libraries", server.Functions.Libraries.Count)
+            .Field("used_memory_vm_functions", functionsLua)
+            .Field("used_memory_vm_total", luaMemory + functionsLua)
+            .Field("used_memory_vm_total_human", Human(luaMemory + functionsLua))
+            .Field("used_memory_functions", functionsMemory)
+            .Field("used_memory_scripts", scriptsMemory + functionsMemory)
+            .Field("used_memory_scripts_human", Human(scriptsMemory + functionsMemory))
             .Field("maxmemory", maxMemory)
             .Field("maxmemory_human", Human(maxMemory))
             .Field("maxmemory_policy", server.Config.MaxMemoryPolicy)

@@ -45,9 +45,10 @@ internal static partial class AofRewriter
     /// <summary>Writes the whole keyspace to <paramref name="file"/> (fsynced every chunk and at the end); returns its size.</summary>
     /// <remarks>Synchronous, on the loop: for tests and start-up (an empty or freshly loaded keyspace).</remarks>
     /// <exception cref="IOException">A write or fsync failed.</exception>
-    public static long WriteBase(Keyspace keyspace, SafeFileHandle file, long chunkBytes)
+    public static long WriteBase(Keyspace keyspace, IReadOnlyList<byte[]> functions, SafeFileHandle file, long chunkBytes)
     {
         var w = new AofCommandWriter(file, chunkBytes);
+        EmitFunctions(w, functions);
         long now = keyspace.Now;
         int selected = -1;
         foreach (Database db in keyspace.Databases)
@@ -69,10 +70,17 @@ internal static partial class AofRewriter
     public static long WriteSnapshot(RewriteSnapshot snapshot, SafeFileHandle file, long chunkBytes, RewriteControl control)
     {
         var w = new AofCommandWriter(file, chunkBytes);
+        EmitFunctions(w, snapshot.Functions);
         long now = snapshot.Now;
         int selected = -1;
         bool complete = SnapshotWalker.Walk(snapshot, control, (int db, in KeyEntry e) => Emit(w, db, e, now, ref selected));
         return complete ? w.Finish() : -1;
+    }
+
+    /// <summary>aof.c rewriteFunctions: a FUNCTION LOAD of each library, before the keys.</summary>
+    private static void EmitFunctions(AofCommandWriter w, IReadOnlyList<byte[]> functions)
+    {
+        foreach (byte[] code in functions) w.ArrayHeader(3).Bulk("FUNCTION"u8).Bulk("LOAD"u8).Bulk(code);
     }
 
     /// <summary>One key: SELECT when the database changes, its type's commands, then PEXPIREAT for a TTL.</summary>

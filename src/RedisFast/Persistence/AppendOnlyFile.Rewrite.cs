@@ -108,7 +108,7 @@ internal sealed partial class AppendOnlyFile
         }
         long pauseStart = Stopwatch.GetTimestamp();
         Keyspace keyspace = _server.Keyspace;
-        var snapshot = new RewriteSnapshot(keyspace, keyspace.Now);
+        var snapshot = new RewriteSnapshot(keyspace, keyspace.Now) { Functions = _server.Functions.LibraryCodes };
         var tables = new List<KeyTable>(keyspace.Databases.Length);
         foreach (Database db in keyspace.Databases)
         {

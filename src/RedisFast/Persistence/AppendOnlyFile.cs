@@ -168,8 +168,8 @@ internal sealed partial class AppendOnlyFile
         using (SafeFileHandle h = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.Read))
         {
             _baseSize = rdb
-                ? RdbFile.WriteKeyspace(_server.Keyspace, h, _server.Config, _server.Config.AofFsyncChunkBytes, aofBase: true)
-                : AofRewriter.WriteBase(_server.Keyspace, h, _server.Config.AofFsyncChunkBytes);
+                ? RdbFile.WriteKeyspace(_server.Keyspace, _server.Functions.LibraryCodes, h, _server.Config, _server.Config.AofFsyncChunkBytes, aofBase: true)
+                : AofRewriter.WriteBase(_server.Keyspace, _server.Functions.LibraryCodes, h, _server.Config.AofFsyncChunkBytes);
         }
         File.Move(temp, Path.Combine(Directory, baseName), overwrite: true);
         if (onStart) _server.Log.Notice($"Creating AOF base file {baseName} on server start");

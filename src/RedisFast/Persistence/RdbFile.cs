@@ -117,7 +117,7 @@ internal sealed class RdbFile
         try
         {
             using (SafeFileHandle file = opened)
-                WriteKeyspace(_server.Keyspace, file, _server.Config, SyncBytes(_server.Config), aofBase: false);
+                WriteKeyspace(_server.Keyspace, _server.Functions.LibraryCodes, file, _server.Config, SyncBytes(_server.Config), aofBase: false);
             Commit(temp);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -144,7 +144,7 @@ internal sealed class RdbFile
         _lastAttempt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         _dirtyAtSaveStart = _server.Keyspace.Dirty;
         Keyspace keyspace = _server.Keyspace;
-        var snapshot = new RewriteSnapshot(keyspace, keyspace.Now);
+        var snapshot = new RewriteSnapshot(keyspace, keyspace.Now) { Functions = _server.Functions.LibraryCodes };
         var counts = new (long Keys, long Expires)[keyspace.Databases.Length];
         foreach (Database db in keyspace.Databases)
         {
@@ -277,9 +277,11 @@ internal sealed class RdbFile
     /// yes); fsynced at the end. Returns the file size.
     /// </summary>
     /// <exception cref="IOException">A write or fsync failed.</exception>
-    public static long WriteKeyspace(Keyspace keyspace, SafeFileHandle file, ServerConfig config, long syncBytes, bool aofBase)
+    public static long WriteKeyspace(Keyspace keyspace, IReadOnlyList<byte[]> functions, SafeFileHandle file, ServerConfig config,
+        long syncBytes, bool aofBase)
     {
         RdbWriter w = NewWriter(file, config, syncBytes, aofBase);
+        foreach (byte[] code in functions) w.Function(code);
         var visitor = new KeyWriter(w, keyspace.Now);
         foreach (Database db in keyspace.Databases)
         {
@@ -303,6 +305,7 @@ internal sealed class RdbFile
         long syncBytes, RewriteControl control, bool aofBase)
     {
         RdbWriter w = NewWriter(file, config, syncBytes, aofBase);
+        foreach (byte[] code in snapshot.Functions) w.Function(code);
         var visitor = new KeyWriter(w, snapshot.Now, counts);
         return SnapshotWalker.Walk(snapshot, control, visitor.Visit) ? w.Finish() : -1;
     }

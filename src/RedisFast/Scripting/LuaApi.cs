@@ -43,7 +43,7 @@ internal static unsafe class LuaApi
     public static delegate* unmanaged<nint, int, double> ToNumber;
     public static delegate* unmanaged<nint, int, int> ToBoolean;
     public static delegate* unmanaged<nint, int, nuint*, byte*> ToLString;
-    public static delegate* unmanaged<nint, int, nint> ToUserData;
+    public static delegate* unmanaged<nint, int, nuint> ObjLen;
     public static delegate* unmanaged<nint, void> PushNil;
     public static delegate* unmanaged<nint, double, void> PushNumber;
     public static delegate* unmanaged<nint, byte*, nuint, void> PushLString;
@@ -64,7 +64,7 @@ internal static unsafe class LuaApi
     private static nint s_error;
 
     /// <summary>luaopen_* functions to run at start (name, function): base, table, string, math, debug, cjson, bit.</summary>
-    public static readonly List<(string Name, nint Open)> Libraries = [];
+    public static readonly List<(string Name, nint Open)> StandardLibraries = [];
 
     private static readonly Lazy<string?> s_loadError = new(Load);
 
@@ -108,7 +108,7 @@ internal static unsafe class LuaApi
             ToNumber = (delegate* unmanaged<nint, int, double>)Export(lua, "lua_tonumber");
             ToBoolean = (delegate* unmanaged<nint, int, int>)Export(lua, "lua_toboolean");
             ToLString = (delegate* unmanaged<nint, int, nuint*, byte*>)Export(lua, "lua_tolstring");
-            ToUserData = (delegate* unmanaged<nint, int, nint>)Export(lua, "lua_touserdata");
+            ObjLen = (delegate* unmanaged<nint, int, nuint>)Export(lua, "lua_objlen");
             PushNil = (delegate* unmanaged<nint, void>)Export(lua, "lua_pushnil");
             PushNumber = (delegate* unmanaged<nint, double, void>)Export(lua, "lua_pushnumber");
             PushLString = (delegate* unmanaged<nint, byte*, nuint, void>)Export(lua, "lua_pushlstring");
@@ -125,13 +125,13 @@ internal static unsafe class LuaApi
             Gc = (delegate* unmanaged<nint, int, int, int>)Export(lua, "lua_gc");
             Where = (delegate* unmanaged<nint, int, void>)Export(lua, "luaL_where");
             s_error = Export(lua, "lua_error");
-            Libraries.Add(("", Export(lua, "luaopen_base")));
-            Libraries.Add(("table", Export(lua, "luaopen_table")));
-            Libraries.Add(("string", Export(lua, "luaopen_string")));
-            Libraries.Add(("math", Export(lua, "luaopen_math")));
-            Libraries.Add(("debug", Export(lua, "luaopen_debug")));
-            Libraries.Add(("cjson", Export(cjson, "luaopen_cjson")));
-            Libraries.Add(("bit", Export(bit, "luaopen_bit")));
+            StandardLibraries.Add(("", Export(lua, "luaopen_base")));
+            StandardLibraries.Add(("table", Export(lua, "luaopen_table")));
+            StandardLibraries.Add(("string", Export(lua, "luaopen_string")));
+            StandardLibraries.Add(("math", Export(lua, "luaopen_math")));
+            StandardLibraries.Add(("debug", Export(lua, "luaopen_debug")));
+            StandardLibraries.Add(("cjson", Export(cjson, "luaopen_cjson")));
+            StandardLibraries.Add(("bit", Export(bit, "luaopen_bit")));
         }
         catch (EntryPointNotFoundException ex)
         {
@@ -175,7 +175,9 @@ internal static unsafe class LuaApi
         RawSet(l, table < 0 && table > RegistryIndex ? table - 1 : table);
     }
 
-    public static void RawSetField(nint l, int table, string key) => RawSetField(l, table, Encoding.ASCII.GetBytes(key));
+    public static void RawSetField(nint l, int table, string key) => RawSetField(l, table, Encoding.UTF8.GetBytes(key));
+
+    public static void RawGetField(nint l, int table, string key) => RawGetField(l, table, Encoding.UTF8.GetBytes(key));
 
     /// <summary>Pushes <c>t[key]</c> (raw) for the table at <paramref name="table"/>.</summary>
     public static void RawGetField(nint l, int table, ReadOnlySpan<byte> key)

@@ -176,7 +176,7 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         if (_l != 0) return;
         Thunks thunks = s_thunks.Value;
         nint l = NewState();
-        foreach ((string name, nint open) in Libraries)
+        foreach ((string name, nint open) in StandardLibraries)
         {
             PushCClosure(l, open, 0);
             PushString(l, name);

@@ -46,10 +46,14 @@ public sealed class RedisServer : IDisposable
         Aof = new Persistence.AppendOnlyFile(this);
         Rdb = new Persistence.RdbFile(this);
         Scripts = new Scripting.ScriptEngine(this);
+        Functions = new Scripting.ScriptEngine(this);
     }
 
-    /// <summary>EVAL's engine: the Lua state and the script cache.</summary>
+    /// <summary>EVAL's engine: a Lua state and the script cache.</summary>
     internal Scripting.ScriptEngine Scripts { get; }
+
+    /// <summary>The engine of FUNCTION and FCALL: another Lua state, and the libraries (saved in RDB files, as in Redis).</summary>
+    internal Scripting.ScriptEngine Functions { get; }
 
     /// <summary>SLOWLOG's entries.</summary>
     internal SlowLog SlowLog { get; } = new();
@@ -99,6 +103,7 @@ public sealed class RedisServer : IDisposable
         Log.Warning($"Received {signalName} scheduling shutdown...");
         // A script holds the loop until it ends: stop it so the shutdown runs.
         Scripts.KillRunningScript();
+        Functions.KillRunningScript();
         Loop.Schedule(new ShutdownWork(this, flags));
     }
 
@@ -322,7 +327,11 @@ public sealed class RedisServer : IDisposable
     {
         Stop();
         // The Lua state is closed only once the loop, which runs scripts, has stopped.
-        if (Stopped.Wait(TimeSpan.FromSeconds(5))) Scripts.Dispose();
+        if (Stopped.Wait(TimeSpan.FromSeconds(5)))
+        {
+            Scripts.Dispose();
+            Functions.Dispose();
+        }
         Blocking.Dispose();
         Loop.Dispose();
     }

@@ -26,6 +26,9 @@ internal sealed class RewriteSnapshot
 
     public long Now { get; }
 
+    /// <summary>The code of each function library at the instant (written before the keys, as Redis does).</summary>
+    public IReadOnlyList<byte[]> Functions { get; init; } = [];
+
     /// <summary>One per database at the instant, in database order.</summary>
     public List<TableSnapshot> Tables { get; } = [];
 

@@ -19,8 +19,8 @@ internal readonly record struct RdbLoadResult(int Consumed, long KeysLoaded, lon
 /// for version 5 and later the CRC-64 of everything before it (0: saved with rdbchecksum no, not checked). Values of
 /// every type Redis has written since 2.x are decoded (RdbLoader.Values.cs) and stored through
 /// <see cref="RdbKeyspaceSink"/>, so the keyspace picks its own encodings. Keys whose expiry has passed are skipped,
-/// empty collections too (as Redis does), a key that already exists is an error. Streams, modules and functions are
-/// refused by name: RedisFast has none of them.
+/// empty collections too (as Redis does), a key that already exists is an error. Function libraries are loaded into
+/// the functions engine. Streams and modules are refused by name: RedisFast has none of them.
 /// </summary>
 internal static partial class RdbLoader
 {
@@ -62,6 +62,42 @@ internal static partial class RdbLoader
         ReadOnlySpan<byte> footer = payload[^DumpFooterLength..];
         if (BinaryPrimitives.ReadUInt16LittleEndian(footer) > MaxVersion) return false;
         return Crc64.Update(0, payload[..^8]) == BinaryPrimitives.ReadUInt64LittleEndian(footer[2..]);
+    }
+
+    /// <summary>
+    /// FUNCTION RESTORE's decoding of a payload <see cref="VerifyDumpPayload"/> accepted: the code of each library
+    /// (RDB_OPCODE_FUNCTION2 records up to the footer), or false with Redis's reason.
+    /// </summary>
+    public static bool TryReadFunctionsPayload(ReadOnlySpan<byte> payload, out List<byte[]> codes, out string? error)
+    {
+        codes = [];
+        error = null;
+        var input = new RdbInput(payload[..^DumpFooterLength].ToArray(), "FUNCTION RESTORE payload");
+        byte[] scratch = [];
+        try
+        {
+            while (input.Position < payload.Length - DumpFooterLength)
+            {
+                byte type = input.ReadByte();
+                if (type is not (OpFunction or OpFunction2))
+                {
+                    error = "given type is not a function";
+                    return false;
+                }
+                if (type == OpFunction)
+                {
+                    error = "Pre-release function format not supported.";
+                    return false;
+                }
+                codes.Add(input.ReadString(ref scratch).ToArray());
+            }
+            return true;
+        }
+        catch (Exception e) when (e is RdbLoadException or BlobFormatException)
+        {
+            error = "failed loading the given functions payload";
+            return false;
+        }
     }
 
     /// <summary>
@@ -121,6 +157,18 @@ internal static partial class RdbLoader
         private string? _redisVersion;
         private long _created;
 
+        /// <summary>
+        /// rdbFunctionLoad: a library's code, loaded as FUNCTION LOAD would (replacing one of the same name, as Redis does
+        /// when a file is loaded over existing libraries: DEBUG RELOAD, a replica's sync).
+        /// </summary>
+        private void LoadFunctionLibrary()
+        {
+            byte[] scratch = [];
+            byte[] code = _input.ReadString(ref scratch).ToArray();
+            if (_server.Functions.LoadLibrary(code, replace: true, out string? error) is null)
+                throw new RdbLoadException($"Failed loading library, {error} ({_input.FileName})");
+        }
+
         public RdbLoadResult Run()
         {
             long started = Stopwatch.GetTimestamp();
@@ -158,9 +206,10 @@ internal static partial class RdbLoader
                         throw new RdbLoadException(
                             $"The RDB file contains AUX module data I can't load: no matching module '{module}' ({_input.FileName} at offset {at}: RedisFast has no modules)");
                     case OpFunction:
+                        throw new RdbLoadException($"Pre-release function format not supported ({_input.FileName} at offset {at})");
                     case OpFunction2:
-                        throw new RdbLoadException(
-                            $"The RDB file {_input.FileName} contains Redis functions (opcode {type} at offset {at}): RedisFast has no functions");
+                        LoadFunctionLibrary();
+                        continue;
                 }
                 if (type == OpEof) break;
                 Key(type, at, expireAt);

@@ -28,7 +28,7 @@ internal sealed partial class RdbWriter
     public const string RedisVersion = ServerCommands.RedisVersion;
 
     // rdb.h: opcodes and object types.
-    private const byte OpAux = 250, OpResizeDb = 251, OpExpireTimeMs = 252, OpSelectDb = 254, OpEof = 255;
+    private const byte OpFunction2 = 245, OpAux = 250, OpResizeDb = 251, OpExpireTimeMs = 252, OpSelectDb = 254, OpEof = 255;
     private const byte TypeString = 0, TypeSet = 2, TypeHash = 4, TypeZset2 = 5, TypeSetIntset = 11;
     private const byte TypeHashListpack = 16, TypeZsetListpack = 17, TypeListQuicklist2 = 18;
 
@@ -144,6 +144,30 @@ internal sealed partial class RdbWriter
     public void DumpPayload(in KeyEntry entry)
     {
         TypeKeyAndValue(entry, key: null);
+        BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), Version);
+        Flush();
+        Span<byte> crc = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(crc, _crc);
+        WriteOut(crc, checksummed: true);
+    }
+
+    /// <summary>
+    /// A function library (rdbSaveFunctions: RDB_OPCODE_FUNCTION2 and the library's code as a string), written after
+    /// the header and before the databases, as Redis does.
+    /// </summary>
+    public void Function(ReadOnlySpan<byte> code)
+    {
+        WriteByte(OpFunction2);
+        RawString(code);
+    }
+
+    /// <summary>
+    /// FUNCTION DUMP (functionDumpCommand): every library as <see cref="Function"/> writes it, then the RDB version
+    /// and the CRC-64, as a DUMP payload ends. Call once, on a writer into memory.
+    /// </summary>
+    public void FunctionsPayload(IEnumerable<byte[]> codes)
+    {
+        foreach (byte[] code in codes) Function(code);
         BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), Version);
         Flush();
         Span<byte> crc = stackalloc byte[8];
