@@ -128,7 +128,9 @@ internal static class FunctionCommands
             c.Reply.WriteError("ERR Function code is missing"u8);
             return;
         }
-        string? name = c.Server.Functions.LoadLibrary(c.Args.ToArray(position), replace, out string? error);
+        // LOAD_TIMEOUT_MS, except for the AOF loader's client (detached, no socket), which must obey (mustObeyClient).
+        long timeout = c.Connection.Socket is null ? 0 : 500;
+        string? name = c.Server.Functions.LoadLibrary(c.Args.ToArray(position), replace, out string? error, timeout);
         if (name is null)
         {
             c.Reply.WriteError("ERR " + error);

@@ -206,15 +206,16 @@ local load_redis = setmetatable({
   REDIS_VERSION_NUM = version_num,
 }, {__index = nonexistent})
 local load_globals = setmetatable({redis = (view(load_redis))}, {__index = nonexistent})
--- With a library's compiled code: runs it with the load globals, returns the functions it registered.
-local function load_library(chunk)
+-- Around the run of a library's code (ScriptEngine.Functions.cs): the load globals on, then off again with the
+-- functions it registered. Two calls, so that nothing in the code (an error, the load timeout) skips the second.
+local function begin_load()
   registering = {}
   rawset(globals_mt, '__index', load_globals)
-  local ok, err = lua_pcall(chunk)
+end
+local function end_load()
   rawset(globals_mt, '__index', G)
   local registered = registering
   registering = nil
-  if not ok then error(err, 0) end
   return registered
 end
-return globals, G, load_library
+return globals, G, begin_load, end_load

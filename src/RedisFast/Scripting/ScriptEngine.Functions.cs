@@ -56,8 +56,9 @@ internal sealed unsafe partial class ScriptEngine
     /// functionsCreateWithLibraryCtx: checks the metadata, compiles and runs the code to collect its functions, then
     /// links the library (replacing the one of the same name when <paramref name="replace"/>). Returns the library's
     /// name, or null with Redis's reason (without "ERR ") in <paramref name="error"/>; nothing changes on an error.
+    /// The code runs for at most <paramref name="timeoutMs"/> (0: no limit, for libraries loaded from files).
     /// </summary>
-    public string? LoadLibrary(byte[] code, bool replace, out string? error)
+    public string? LoadLibrary(byte[] code, bool replace, out string? error, long timeoutMs = 0)
     {
         if (LoadError is { } unavailable)
         {
@@ -87,7 +88,7 @@ internal sealed unsafe partial class ScriptEngine
         try
         {
             var library = new Library(name!, code);
-            if (!RunLibraryCode(code.AsSpan(codeStart), out error)) return null;
+            if (!RunLibraryCode(code.AsSpan(codeStart), timeoutMs, out error)) return null;
             // Stack: the table of registrations {name, callback, description, flags}.
             int count = (int)ObjLen(l, -1);
             if (count == 0)
@@ -239,14 +240,14 @@ internal sealed unsafe partial class ScriptEngine
     }
 
     /// <summary>
-    /// luaEngineLoadCode: compiles the code (named @user_function) and runs it through Sandbox.lua's load_library with
-    /// the load-time globals; leaves the table of registrations on the stack, or gives Redis's error.
+    /// luaEngineLoadCode: compiles the code (named @user_function) and runs it with the load-time globals (Sandbox.lua
+    /// begin_load / end_load), stopped after <paramref name="timeoutMs"/> (0: no limit); leaves the table of
+    /// registrations on the stack, or gives Redis's error.
     /// </summary>
-    private bool RunLibraryCode(ReadOnlySpan<byte> code, out string? error)
+    private bool RunLibraryCode(ReadOnlySpan<byte> code, long timeoutMs, out string? error)
     {
         nint l = _l;
         error = null;
-        RawGetField(l, RegistryIndex, "__rf_load_library"u8);
         int status;
         fixed (byte* p = code)
         fixed (byte* name = "@user_function\0"u8)
@@ -258,25 +259,33 @@ internal sealed unsafe partial class ScriptEngine
             error = "Error compiling function: " + Encoding.UTF8.GetString(ToSpan(l, -1));
             return false;
         }
+        RawGetField(l, RegistryIndex, "__rf_begin_load"u8);
+        PCall(l, 0, 0, 0);
         ScriptEngine? outer = t_running;
         t_running = this;
         _startedAt = Environment.TickCount64;
         CurrentName = "FUNCTION LOAD";
+        _loadTimeoutMs = timeoutMs;
         Volatile.Write(ref _running, 1);
         SetHook(l, s_thunks.Value.Hook, MaskCount, HookInstructions);
         try
         {
-            status = PCall(l, 1, 1, 0);
+            status = PCall(l, 0, 0, 0);
         }
         finally
         {
             SetHook(l, 0, 0, 0);
+            _loadTimeoutMs = 0;
             Volatile.Write(ref _running, 0);
             Volatile.Write(ref _killRequested, 0);
             t_running = outer;
+            RawGetField(l, RegistryIndex, "__rf_end_load"u8);
+            PCall(l, 0, 1, 0);
         }
         if (status == 0) return true;
-        // luaExtractErrorInformation: a string gets ERR in front; a table gives its err field.
+        // Stack: the error, the registrations. luaExtractErrorInformation: a string gets ERR in front; a table gives
+        // its err field.
+        Pop(l, 1);
         string message;
         if (Type(l, -1) == TTable)
         {

@@ -127,6 +127,8 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     private bool _killLogged;
     private int _running;
     private int _killRequested;
+    // FUNCTION LOAD's limit on the run of a library's code (LOAD_TIMEOUT_MS), 0 outside a load or for the AOF loader.
+    private long _loadTimeoutMs;
 
     /// <summary>
     /// Any thread (a shutdown signal): stops the running script, if any, at its next hook, with Redis's SCRIPT KILL
@@ -149,6 +151,13 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         {
             _slowLogged = true;
             _server.Log.Warning($"Slow script detected: still in execution after {elapsed} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {CurrentName}.");
+        }
+        if (_loadTimeoutMs > 0 && elapsed > _loadTimeoutMs)
+        {
+            // function_lua.c luaEngineLoadHook
+            SetHook(l, s_thunks.Value.Hook, MaskLine, 0);
+            PushErrorTable(l, "FUNCTION LOAD timeout"u8);
+            return -1;
         }
         if (Volatile.Read(ref _killRequested) == 0) return 0;
         if (!_killLogged) _server.Log.Warning("Lua script killed by user with SCRIPT KILL.");
@@ -201,11 +210,12 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         PushString(l, ServerCommands.RedisVersion);
         string[] parts = ServerCommands.RedisVersion.Split('.');
         PushNumber(l, int.Parse(parts[0]) * 65536 + int.Parse(parts[1]) * 256 + int.Parse(parts[2]));
-        if (PCall(l, 3, 3, 0) != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
+        if (PCall(l, 3, 4, 0) != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
         // Returned: the read-only view (the globals of every function compiled from now on), the real table, and the
-        // function that runs a library's code for FUNCTION LOAD.
+        // two functions around the run of a library's code for FUNCTION LOAD.
         _l = l;
-        SetField(RegistryIndex, "__rf_load_library"u8);
+        SetField(RegistryIndex, "__rf_end_load"u8);
+        SetField(RegistryIndex, "__rf_begin_load"u8);
         SetField(RegistryIndex, "__rf_globals"u8);
         Replace(l, GlobalsIndex);
     }

@@ -96,6 +96,8 @@ public sealed class FunctionDifferentialTests(DifferentialFixture f)
             "error({err = 'MY load error'})",
             "",
             "syntax error here",
+            // Stopped after 500 ms (LOAD_TIMEOUT_MS), even when the code catches errors.
+            "while true do pcall(function() while true do end end) end",
         ];
         var script = new List<string[]> { new[] { "FUNCTION", "FLUSH" } };
         foreach (string body in bodies) script.Add(Load("#!lua name=chk\n" + body));

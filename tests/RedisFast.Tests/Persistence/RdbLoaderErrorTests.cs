@@ -230,13 +230,23 @@ public sealed class RdbLoaderErrorTests(RdbRedisFixture redis) : IClassFixture<R
     }
 
     [Fact]
-    public void FunctionsAndModuleDataFailNamingWhatIsUnsupported()
+    public void FunctionLibrariesLoadAndPreReleaseOrBrokenOnesFailWithRedisReason()
     {
         using RawClient real = redis.Fresh();
         Assert.Equal("$3\r\nlib\r\n", real.Call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"));
         byte[] dump = redis.Save(real);
         Assert.Equal("+OK\r\n", real.Call("FUNCTION", "FLUSH"));
-        Assert.Matches(@"^The RDB file dump\.rdb contains Redis functions \(opcode 245 at offset \d+\): RedisFast has no functions$", Fails(dump).Message);
+        FlushAndLoad(_server, dump);
+        Assert.Equal(":1\r\n", Latin1Commands.Call(new RedisFast.Networking.Connection(_server, null), "FCALL", "f", "0"));
+
+        Assert.StartsWith("Pre-release function format not supported", Fails(new RdbImage().Byte(0xF6).String("#!lua name=old\n").End()).Message);
+        Assert.StartsWith("Failed loading library, Error compiling function: user_function:2:",
+            Fails(new RdbImage().Byte(0xF5).String("#!lua name=broken\nsyntax error").End()).Message);
+    }
+
+    [Fact]
+    public void ModuleDataFailsNamingWhatIsUnsupported()
+    {
 
         // A module id: "mymodule1" in 9 characters of 6 bits, then a 10-bit encoding version.
         ulong id = 0;

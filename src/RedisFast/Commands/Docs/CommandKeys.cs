@@ -53,6 +53,9 @@ internal static class CommandKeys
         ["evalsha"] = Generic(0, 2, 3, 1),
         ["eval_ro"] = Generic(0, 2, 3, 1),
         ["evalsha_ro"] = Generic(0, 2, 3, 1),
+        // functionGetKeys
+        ["fcall"] = Generic(0, 2, 3, 1),
+        ["fcall_ro"] = Generic(0, 2, 3, 1),
     };
 
     /// <summary>
