@@ -39,7 +39,7 @@ bench() { # port command...
   local port=$1
   shift
   redis-benchmark -p "$port" -c "$CLIENTS" -P "$PIPELINE" -n "$REQUESTS" -r 100000 --csv "$@" 2>/dev/null \
-    | tail -n 1 | cut -d, -f2 | tr -d '"'
+    | tail -n 1 | awk -F'","' '{ print $2 }'   # the test name (a script body) has commas of its own
 }
 
 declare -A COMMANDS=(

@@ -28,7 +28,13 @@ internal sealed unsafe partial class ScriptEngine
     public int FunctionCount => _functions.Count;
 
     /// <summary>The function named <paramref name="name"/> (FCALL), or null.</summary>
-    public Function? FindFunction(ReadOnlySpan<byte> name) => _functions.GetValueOrDefault(Encoding.UTF8.GetString(name));
+    public Function? FindFunction(ReadOnlySpan<byte> name)
+    {
+        if (name.Length > 256) return _functions.GetValueOrDefault(Encoding.UTF8.GetString(name));
+        Span<char> chars = stackalloc char[256];
+        int n = Encoding.UTF8.GetChars(name, chars);
+        return _functions.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..n], out Function? f) ? f : null;
+    }
 
     /// <summary>A loaded library: its name, its code as given, and its functions in the order it registered them.</summary>
     public sealed class Library(string name, byte[] code)
@@ -50,6 +56,9 @@ internal sealed unsafe partial class ScriptEngine
         public ScriptFlags Flags { get; } = flags;
 
         public Library Library { get; } = library;
+
+        /// <summary>The name's bytes: its callback's key in the registry's table of functions.</summary>
+        public byte[] Key { get; } = Encoding.UTF8.GetBytes(name);
     }
 
     /// <summary>
@@ -194,7 +203,7 @@ internal sealed unsafe partial class ScriptEngine
         RawGetField(l, -1, "__redis__err__handler"u8);
         Remove(l, -2);
         PushFunctionTable();
-        RawGetField(l, -1, function.Name);
+        RawGetField(l, -1, function.Key);
         Remove(l, -2);
         PushArguments(c, 3, numKeys);
         PushArguments(c, 3 + numKeys, c.Argc - 3 - numKeys);

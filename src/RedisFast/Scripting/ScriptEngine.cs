@@ -308,8 +308,14 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         if (FieldType("ok"u8) == TString)
         {
             RawGetField(l, -1, "ok"u8);
-            byte[] status = ToSpan(l, -1).ToArray();
-            for (int i = 0; i < status.Length; i++) if (status[i] is (byte)'\r' or (byte)'\n') status[i] = (byte)' ';
+            ReadOnlySpan<byte> status = ToSpan(l, -1);
+            if (status.ContainsAny((byte)'\r', (byte)'\n'))
+            {
+                byte[] copy = status.ToArray();
+                copy.AsSpan().Replace((byte)'\r', (byte)' ');
+                copy.AsSpan().Replace((byte)'\n', (byte)' ');
+                status = copy;
+            }
             reply.WriteSimpleString(status);
             Pop(l, 2);
             return;

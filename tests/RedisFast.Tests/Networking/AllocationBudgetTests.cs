@@ -86,6 +86,27 @@ public sealed class AllocationBudgetTests : IDisposable
         AssertAllocatesNothing(command, pipeline, commandsPerRequest: PipelineDepth);
     }
 
+    [Theory]
+    [InlineData("EVAL")]
+    [InlineData("EVALSHA")]
+    [InlineData("FCALL")]
+    public void AScriptCallAllocatesNothingOnTheManagedHeap(string command)
+    {
+        // A one-SET script: the call, its redis.call and both replies go through the managed heap without allocating
+        // (the Lua state allocates in its own heap). Each call counts as two commands: the script's and its SET.
+        const string Body = "return redis.call('set', KEYS[1], ARGV[1])";
+        string sha = Encoding.UTF8.GetString(_connection.ExecuteDetachedWithReply(RawClient.Encode("SCRIPT", "LOAD", Body))).Split("\r\n")[1];
+        _connection.ExecuteDetachedWithReply(RawClient.Encode("FUNCTION", "LOAD",
+            "#!lua name=budget\nredis.register_function('budget_set', function(keys, args) return redis.call('set', keys[1], args[1]) end)"));
+        byte[] request = command switch
+        {
+            "EVAL" => RawClient.Encode("EVAL", Body, "1", "budget:string", Value),
+            "EVALSHA" => RawClient.Encode("EVALSHA", sha, "1", "budget:string", Value),
+            _ => RawClient.Encode("FCALL", "budget_set", "1", "budget:string", Value),
+        };
+        AssertAllocatesNothing(command, request, commandsPerRequest: 1, processedPerRequest: 2);
+    }
+
     private static byte[] Request(string command) => command switch
     {
         "PING" => RawClient.Encode("PING"),
@@ -110,8 +131,9 @@ public sealed class AllocationBudgetTests : IDisposable
         return replyBytes;
     }
 
-    private void AssertAllocatesNothing(string command, byte[] request, int commandsPerRequest)
+    private void AssertAllocatesNothing(string command, byte[] request, int commandsPerRequest, int processedPerRequest = 0)
     {
+        if (processedPerRequest == 0) processedPerRequest = commandsPerRequest;
         // An unimplemented command replies "-ERR unknown command" and its error path allocates (the message is
         // formatted): measuring that would say nothing about the command, so refuse loudly.
         string replies = Encoding.UTF8.GetString(_connection.ExecuteDetachedWithReply(request));
@@ -136,7 +158,7 @@ public sealed class AllocationBudgetTests : IDisposable
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
             // The loop measured what it claims: every command ran, none replied an error, and replies were written.
-            Assert.Equal(processedBefore + (long)requests * commandsPerRequest, _server.Stats.CommandsProcessed);
+            Assert.Equal(processedBefore + (long)requests * processedPerRequest, _server.Stats.CommandsProcessed);
             Assert.Equal(errorsBefore, _connection.Client.Reply.ErrorCount);
             Assert.True(replyBytes > 0);
             if (allocated == 0) break;
