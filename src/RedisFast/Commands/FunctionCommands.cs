@@ -89,22 +89,8 @@ internal static class FunctionCommands
             c.Reply.WriteError("ERR Function not found"u8);
             return;
         }
-        if (!NumberParser.TryParseInt64(c.Args[2], out long numKeys))
-        {
-            c.Reply.WriteError("ERR Bad number of keys provided"u8);
-            return;
-        }
-        if (numKeys > c.Argc - 3)
-        {
-            c.Reply.WriteError("ERR Number of keys can't be greater than number of args"u8);
-            return;
-        }
-        if (numKeys < 0)
-        {
-            c.Reply.WriteError("ERR Number of keys can't be negative"u8);
-            return;
-        }
-        c.Server.Functions.CallFunction(c, function, (int)numKeys, readOnly);
+        if (!ScriptingCommands.TryReadKeyCount(c, "ERR Bad number of keys provided"u8, out int numKeys)) return;
+        c.Server.Functions.CallFunction(c, function, numKeys, readOnly);
     }
 
     /// <summary>FUNCTION LOAD [REPLACE] code: replies the library's name.</summary>

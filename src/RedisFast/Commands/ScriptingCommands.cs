@@ -70,21 +70,7 @@ internal static class ScriptingCommands
             c.Reply.WriteError(NoScript);
             return;
         }
-        if (!NumberParser.TryParseInt64(c.Args[2], out long numKeys))
-        {
-            c.Reply.WriteError(Errors.NotInteger);
-            return;
-        }
-        if (numKeys > c.Argc - 3)
-        {
-            c.Reply.WriteError("ERR Number of keys can't be greater than number of args"u8);
-            return;
-        }
-        if (numKeys < 0)
-        {
-            c.Reply.WriteError("ERR Number of keys can't be negative"u8);
-            return;
-        }
+        if (!TryReadKeyCount(c, Errors.NotInteger, out int numKeys)) return;
         ScriptEngine engine = c.Server.Scripts;
         ScriptEngine.Script? script = bySha ? engine.Find(c.Args[1]) : engine.Load(c, c.Args[1]);
         if (script is null)
@@ -93,7 +79,33 @@ internal static class ScriptingCommands
             if (bySha) c.Reply.WriteError(NoScript);
             return;
         }
-        engine.Run(c, script, (int)numKeys, readOnly);
+        engine.Run(c, script, numKeys, readOnly);
+    }
+
+    /// <summary>
+    /// The key count of EVAL and FCALL (argument 2): <paramref name="notANumber"/> when it is not an integer, then
+    /// Redis's errors for more keys than arguments and for a negative count.
+    /// </summary>
+    public static bool TryReadKeyCount(Client c, ReadOnlySpan<byte> notANumber, out int numKeys)
+    {
+        numKeys = 0;
+        if (!NumberParser.TryParseInt64(c.Args[2], out long count))
+        {
+            c.Reply.WriteError(notANumber);
+            return false;
+        }
+        if (count > c.Argc - 3)
+        {
+            c.Reply.WriteError("ERR Number of keys can't be greater than number of args"u8);
+            return false;
+        }
+        if (count < 0)
+        {
+            c.Reply.WriteError("ERR Number of keys can't be negative"u8);
+            return false;
+        }
+        numKeys = (int)count;
+        return true;
     }
 
     /// <summary>SCRIPT LOAD script: compiles and caches it; replies its SHA1.</summary>

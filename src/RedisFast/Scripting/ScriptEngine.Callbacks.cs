@@ -214,13 +214,8 @@ internal sealed unsafe partial class ScriptEngine
     private static bool CheckInt(nint l, int argument, string function, out int value)
     {
         value = 0;
-        if (IsNumber(l, argument) == 0)
-        {
-            ArgumentError(l, argument, function, $"number expected, got {TypeName(l, argument)}");
-            return false;
-        }
-        double number = ToNumber(l, argument);
-        value = (int)(double.IsNaN(number) || Math.Abs(number) >= 9.2233720368547758E18 ? long.MinValue : (long)number);
+        if (!CheckNumber(l, argument, function, out double number)) return false;
+        value = (int)ToInt64(number);
         return true;
     }
 

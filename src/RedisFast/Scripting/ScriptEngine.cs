@@ -10,11 +10,12 @@ using static RedisFast.Scripting.LuaApi;
 namespace RedisFast.Scripting;
 
 /// <summary>
-/// EVAL's engine (Redis 7.0 eval.c and script_lua.c): one Lua state per server, the script cache (SHA1 of the body
-/// to the body; the compiled function lives in the Lua registry as <c>f_&lt;sha&gt;</c>), and the bridge both ways:
-/// redis.call runs a command as the script's own client and converts its reply to Lua values, and the script's
-/// result becomes the caller's reply. Runs on the event loop only; a script runs to its end with nothing in between.
-/// Writes propagate as their effects (Redis 7.0 replicates nothing else), wrapped in MULTI ... EXEC when more than one.
+/// A Lua state and what runs on it (Redis 7.0 script.c, script_lua.c): the server keeps one for EVAL (the script
+/// cache, ScriptEngine.Eval.cs) and one for functions (ScriptEngine.Functions.cs), as Redis keeps two. This part holds
+/// the state (Sandbox.lua's environment), the run of a script, the hook, and the conversion of results; redis.call
+/// (ScriptEngine.Callbacks.cs) runs a command as the engine's own client and converts its reply to Lua values. Runs on
+/// the event loop only; a script runs to its end with nothing in between. Writes propagate as their effects (Redis 7.0
+/// replicates nothing else), wrapped in MULTI ... EXEC when more than one.
 /// </summary>
 internal sealed unsafe partial class ScriptEngine : IDisposable
 {
