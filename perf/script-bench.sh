@@ -15,7 +15,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HOST_DLL="${FAST_DLL:-$ROOT/src/RedisFast.Server/bin/Release/net10.0/RedisFast.Server.dll}"
 [[ -f "$HOST_DLL" ]] || dotnet build -c Release "$ROOT/src/RedisFast.Server/RedisFast.Server.csproj" -nologo -v quiet >&2
 WORK="$(mktemp -d)"
-trap 'pkill -P $$ 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# The servers are waited for, so that a run right after this one finds its ports free.
+trap 'pkill -P $$ 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 FAST_PORT=7463 REDIS_PORT=7464
 
 (cd "$WORK" && exec dotnet "$HOST_DLL" --port "$FAST_PORT" --bind 127.0.0.1 --dir "$WORK" --save '') > "$WORK/fast.log" 2>&1 &
