@@ -167,6 +167,12 @@ internal sealed partial class Client
             Reject(command, "NOAUTH Authentication required.");
             return;
         }
+        // processCommand: DEBUG and MODULE need enable-debug-command / enable-module-command.
+        if (command.ProtectedBy is not null && DebugCommands.ProtectedRejection(this, command) is { } rejection)
+        {
+            Reject(command, rejection);
+            return;
+        }
         // The AOF: null while appendonly is off, so the path without it (and without a failed BGSAVE) costs two checks.
         Persistence.Propagator? propagator = _server.Aof.Propagator;
         if ((propagator is not null || !_server.Rdb.LastBackgroundSaveOk) && IsDeniedByDiskError(command)) return;

@@ -46,6 +46,12 @@ internal sealed class CommandDefinition
     /// <summary>Subcommands by lower-case name; null for a plain command.</summary>
     public CommandLookup? Subcommands { get; private set; }
 
+    /// <summary>
+    /// The enable-*-command option that must allow this command (DEBUG, MODULE and its subcommands), or null: checked
+    /// before dispatch as processCommand does (allowProtectedAction).
+    /// </summary>
+    public string? ProtectedBy { get; set; }
+
     /// <summary>Calls made, for INFO commandstats.</summary>
     public long Calls;
 

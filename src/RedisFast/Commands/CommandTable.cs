@@ -25,6 +25,7 @@ internal static class CommandTable
         TransactionCommands.Register(table);
         ScriptingCommands.Register(table);
         FunctionCommands.Register(table);
+        DebugCommands.Register(table);
         PubSubCommands.Register(table);
         ListCommands.Register(table);
         CommandCommand.Register(table);

@@ -48,21 +48,24 @@ internal static partial class KeyCommands
             c.Reply.WriteNull();
             return;
         }
-        ref KeyEntry e = ref db.Table[index];
-        switch (e.Kind)
-        {
-            case ValueKind.StringInt:
-                c.Reply.WriteBulk("int"u8);
-                return;
-            case ValueKind.StringEmbedded:
-                c.Reply.WriteBulk("embstr"u8);
-                return;
-            case ValueKind.StringRaw:
-                c.Reply.WriteBulk("raw"u8);
-                return;
-        }
-        Func<object, string>? encoding = s_encoding[(int)e.Kind];
-        c.Reply.WriteBulk(encoding is null ? "unknown" : encoding(e.Value!));
+        c.Reply.WriteBulk(EncodingName(db.Table.Peek(index)));
+    }
+
+    /// <summary>The name OBJECT ENCODING reports for an entry's value (DEBUG OBJECT shows it too).</summary>
+    internal static string EncodingName(in KeyEntry e) => e.Kind switch
+    {
+        ValueKind.StringInt => "int",
+        ValueKind.StringEmbedded => "embstr",
+        ValueKind.StringRaw => "raw",
+        _ => s_encoding[(int)e.Kind] is { } encoding ? encoding(e.Value!) : "unknown",
+    };
+
+    /// <summary>Seconds since the entry was last accessed (OBJECT IDLETIME, DEBUG OBJECT's lru_seconds_idle).</summary>
+    internal static long IdleSeconds(Keyspace keyspace, in KeyEntry e)
+    {
+        uint now = keyspace.NowSeconds;
+        // 0: a slot filled through KeyTable directly, never stamped; report it as just accessed.
+        return e.AccessedAt != 0 && now > e.AccessedAt ? now - e.AccessedAt : 0;
     }
 
     /// <summary>
@@ -99,10 +102,7 @@ internal static partial class KeyCommands
             c.Reply.WriteError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
             return;
         }
-        uint now = c.Server.Keyspace.NowSeconds;
-        uint accessed = db.Table[index].AccessedAt;
-        // 0: a slot filled through KeyTable directly, never stamped; report it as just accessed.
-        c.Reply.WriteInteger(accessed != 0 && now > accessed ? now - accessed : 0);
+        c.Reply.WriteInteger(IdleSeconds(c.Server.Keyspace, db.Table.Peek(index)));
     }
 
     /// <summary>

@@ -81,9 +81,12 @@ internal static partial class ServerCommands
     }
 
     /// <summary>allowProtectedAction (server.c): enable-protected-configs yes, or local for loopback clients.</summary>
-    private static bool AllowProtected(Client c, ConfigRegistry registry)
+    private static bool AllowProtected(Client c, ConfigRegistry registry) => AllowProtectedAction(c, "enable-protected-configs");
+
+    /// <summary>allowProtectedAction (server.c) for <paramref name="option"/>: yes, or local for a loopback client.</summary>
+    internal static bool AllowProtectedAction(Client c, string option)
     {
-        string mode = registry.Find("enable-protected-configs")?.Get() ?? "no";
+        string mode = c.Server.Config.Registry.Find(option)?.Get() ?? "no";
         if (mode == "yes") return true;
         if (mode != "local") return false;
         return IPEndPoint.TryParse(c.Connection.RemoteAddress, out IPEndPoint? peer) && IPAddress.IsLoopback(peer.Address);

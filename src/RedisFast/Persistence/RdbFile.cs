@@ -106,6 +106,24 @@ internal sealed class RdbFile
         _server.Log.Notice($"DB loaded from disk: {Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} seconds");
     }
 
+    /// <summary>DEBUG RELOAD: loads dbfilename into the keyspace as it is now; false with the reason when it fails.</summary>
+    public bool Reload(out string? error)
+    {
+        error = null;
+        try
+        {
+            RdbLoadResult result = RdbLoader.Load(_server, File.ReadAllBytes(FilePath), _server.Config.DbFilename);
+            LastLoadKeysLoaded = result.KeysLoaded;
+            LastLoadKeysExpired = result.ExpiredSkipped;
+            return true;
+        }
+        catch (Exception e) when (e is RdbLoadException or IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return false;
+        }
+    }
+
     /// <summary>SAVE, FLUSHALL and the final save of SHUTDOWN (rdb.c rdbSave): writes the keyspace on the loop.</summary>
     /// <returns>False when the file could not be written (logged; rdb_last_bgsave_status is not changed, as in Redis).</returns>
     public bool Save()
