@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Numerics;
 using System.Text;
 using RedisFast.Protocol;
@@ -125,6 +126,7 @@ internal static class BitmapCommands
         {
             b = (byte)((b & ~(1 << bit)) | ((int)on << bit));
             db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.String, "setbit"u8, c.Args[1]);
         }
         c.Reply.WriteInteger(old);
     }
@@ -347,6 +349,7 @@ internal static class BitmapCommands
             {
                 db.Delete(old);
                 db.KeyModified(dest);
+                c.Notify(KeyspaceEvents.Generic, "del"u8, dest);
             }
             c.Reply.WriteInteger(0);
             return;
@@ -369,6 +372,7 @@ internal static class BitmapCommands
         db.SetString(target, ReadOnlySpan<byte>.Empty, keepTtl: false);
         result.CopyTo(db.GrowRawString(target, maxLength));
         db.KeyModified(dest);
+        c.Notify(KeyspaceEvents.String, "set"u8, dest);
         c.Reply.WriteInteger(maxLength);
     }
 
@@ -501,6 +505,7 @@ internal static class BitmapCommands
         // Operations refused by OVERFLOW FAIL change nothing (redis-server logs nothing for them); creating or growing
         // the string is a change though, or a restart from the AOF would lack it.
         if (changes > 0 || grew) db.KeyModified(c.Args[1]);
+        if (changes > 0) c.Notify(KeyspaceEvents.String, "setbit"u8, c.Args[1]);
     }
 
     /// <summary>

@@ -328,6 +328,10 @@ internal sealed partial class Client
         return served;
     }
 
+    /// <summary>notifyKeyspaceEvent for <paramref name="key"/> of the selected database (see <see cref="KeyspaceEvents"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Notify(int type, ReadOnlySpan<byte> @event, ReadOnlySpan<byte> key) => KeyspaceEvents.Notify(_server, type, @event, key, Db.Id);
+
     /// <summary>Logs the current command even though it changed nothing (forceCommandPropagation: FLUSHALL, FLUSHDB).</summary>
     public void ForcePropagation() => _server.Aof.Propagator?.Force();
 

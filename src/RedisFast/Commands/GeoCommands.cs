@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Globalization;
 using System.Text;
 using RedisFast.Protocol;
@@ -208,6 +209,7 @@ internal static class GeoCommands
                 {
                     db.Delete(old);
                     db.KeyModified(c.Args[storeArg]);
+                    c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[storeArg]);
                 }
                 c.Reply.WriteInteger(0);
             }
@@ -262,6 +264,7 @@ internal static class GeoCommands
             {
                 db.Delete(old);
                 db.KeyModified(storeKey);
+                c.Notify(KeyspaceEvents.Generic, "del"u8, storeKey);
             }
             c.Reply.WriteInteger(0);
             return;
@@ -277,6 +280,7 @@ internal static class GeoCommands
         db.SetString(target, ReadOnlySpan<byte>.Empty, keepTtl: false);
         db.SetObject(target, ValueKind.SortedSet, result);
         db.KeyModified(storeKey);
+        c.Notify(KeyspaceEvents.Zset, (from & SearchFrom.Store) != 0 ? "geosearchstore"u8 : "georadiusstore"u8, storeKey);
         c.Reply.WriteInteger(returned);
     }
 
@@ -468,6 +472,7 @@ internal static class GeoCommands
         if (added + updated > 0)
         {
             db.KeyModified(key);
+            c.Notify(KeyspaceEvents.Zset, "zadd"u8, key);
             // geoaddCommand replaces itself with ZADD key [options] score member ...
             if (c.PropagateAs(first + elements * 2) is { } p)
             {

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 
@@ -38,6 +39,7 @@ internal static partial class HashCommands
         var config = c.Server.Config;
         hash.Set(c.Args[2], digits[..length], config.HashMaxListpackEntries, config.HashMaxListpackValue);
         c.Db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.Hash, "hincrby"u8, c.Args[1]);
         c.Reply.WriteInteger(value);
     }
 
@@ -76,6 +78,7 @@ internal static partial class HashCommands
         var config = c.Server.Config;
         hash.Set(c.Args[2], text, config.HashMaxListpackEntries, config.HashMaxListpackValue);
         c.Db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.Hash, "hincrbyfloat"u8, c.Args[1]);
         c.Reply.WriteBulk(text);
     }
 }

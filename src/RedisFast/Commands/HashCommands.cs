@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 using static RedisFast.Commands.CommandFlags;
@@ -118,6 +119,7 @@ internal static partial class HashCommands
             if (hash.Set(c.Args[j], c.Args[j + 1], config.HashMaxListpackEntries, config.HashMaxListpackValue)) added++;
         }
         c.Db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.Hash, "hset"u8, c.Args[1]);
         return added;
     }
 
@@ -134,6 +136,7 @@ internal static partial class HashCommands
         }
         hash.Set(c.Args[2], c.Args[3], config.HashMaxListpackEntries, config.HashMaxListpackValue);
         c.Db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.Hash, "hset"u8, c.Args[1]);
         c.Reply.WriteInteger(1);
     }
 
@@ -211,7 +214,12 @@ internal static partial class HashCommands
                 break;
             }
         }
-        if (deleted > 0) db.KeyModified(c.Args[1]);
+        if (deleted > 0)
+        {
+            db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.Hash, "hdel"u8, c.Args[1]);
+            if (hash.Count == 0) c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
+        }
         c.Reply.WriteInteger(deleted);
     }
 

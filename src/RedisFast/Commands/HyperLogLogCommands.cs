@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Text;
 using RedisFast.Storage;
 using static RedisFast.Commands.CommandFlags;
@@ -118,6 +119,7 @@ internal static class HyperLogLogCommands
         {
             HyperLogLog.InvalidateCache(db.GrowRawString(index, db.StringLength(index)));
             db.KeyModified(key);
+            c.Notify(KeyspaceEvents.String, "pfadd"u8, key);
         }
         c.Reply.WriteInteger(updated ? 1 : 0);
     }
@@ -212,6 +214,7 @@ internal static class HyperLogLogCommands
         }
         HyperLogLog.InvalidateCache(db.GrowRawString(index, db.StringLength(index)));
         db.KeyModified(key);
+        c.Notify(KeyspaceEvents.String, "pfadd"u8, key);
         c.Reply.WriteOk();
     }
 

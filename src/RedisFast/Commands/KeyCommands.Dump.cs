@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Buffers;
 using RedisFast.Persistence.Rdb;
 using RedisFast.Protocol;
@@ -141,6 +142,7 @@ internal static partial class KeyCommands
         // objectSetLRUOrLFU: IDLETIME back-dates the access time (FREQ only matters under an LFU policy, not tracked).
         if (idle >= 0) db.Table[index].AccessedAt = (uint)Math.Max(1, c.Server.Keyspace.NowSeconds - Math.Min(idle, uint.MaxValue));
         db.KeyModified(key);
+        c.Notify(KeyspaceEvents.Generic, "restore"u8, key);
         c.Reply.WriteOk();
     }
 }

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 
@@ -86,12 +87,14 @@ internal static partial class KeyCommands
             // checkAlreadyExpired: deleted as by DEL (not counted in expired_keys), and logged as DEL.
             db.Delete(index);
             db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
             if (c.PropagateAs(2) is { } p) p.Add("DEL"u8).Add(c.Args[1]);
         }
         else
         {
             db.Table.SetExpire(index, when);
             db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.Generic, "expire"u8, c.Args[1]);
             // expire.c expireGenericCommand: logged as PEXPIREAT key absolute-ms, the NX/XX/GT/LT options kept.
             if (c.PropagateAs(c.Argc) is { } p)
             {
@@ -202,6 +205,7 @@ internal static partial class KeyCommands
         }
         db.Table.SetExpire(index, KeyTable.NoExpiry);
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.Generic, "persist"u8, c.Args[1]);
         c.Reply.WriteInteger(1);
     }
 }

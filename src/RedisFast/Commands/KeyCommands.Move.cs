@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 
@@ -42,6 +43,8 @@ internal static partial class KeyCommands
         // in the target database is served.
         src.KeyModified(c.Args[1]);
         dst.KeyModified(c.Args[1]);
+        KeyspaceEvents.Notify(c.Server, KeyspaceEvents.Generic, "move_from"u8, c.Args[1], src.Id);
+        KeyspaceEvents.Notify(c.Server, KeyspaceEvents.Generic, "move_to"u8, c.Args[1], dst.Id);
         c.Reply.WriteInteger(1);
     }
 

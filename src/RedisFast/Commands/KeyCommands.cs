@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Storage;
 using static RedisFast.Commands.CommandFlags;
 
@@ -61,6 +62,7 @@ internal static partial class KeyCommands
             }
             db.Delete(index);
             db.KeyModified(c.Args[j]);
+            c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[j]);
             deleted++;
         }
         c.Reply.WriteInteger(deleted);
@@ -150,6 +152,8 @@ internal static partial class KeyCommands
         // renameGenericCommand signals both names.
         db.KeyModified(c.Args[1]);
         db.KeyModified(c.Args[2]);
+        c.Notify(KeyspaceEvents.Generic, "rename_from"u8, c.Args[1]);
+        c.Notify(KeyspaceEvents.Generic, "rename_to"u8, c.Args[2]);
         if (nx) c.Reply.WriteInteger(1);
         else c.Reply.WriteOk();
     }
@@ -276,6 +280,7 @@ internal static partial class KeyCommands
         dst.Table.SetExpire(to, source.ExpireAt);
         // copyCommand signals the destination only.
         dst.KeyModified(c.Args[2]);
+        KeyspaceEvents.Notify(c.Server, KeyspaceEvents.Generic, "copy_to"u8, c.Args[2], dst.Id);
         c.Reply.WriteInteger(1);
     }
 }

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 
@@ -64,8 +65,9 @@ internal static partial class ListCommands
         c.Reply.WriteArrayHeader(2);
         c.Reply.WriteBulk(key);
         c.Reply.WriteBulk(list.Pop(head));
-        DeleteIfEmpty(db, slot, list);
+        bool emptied = DeleteIfEmpty(db, slot, list);
         db.KeyModified(key);
+        NotifyPop(c, key, head, emptied);
     }
 
     /// <summary>BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout</summary>

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Text;
 using RedisFast.Protocol;
 using RedisFast.Storage;
@@ -137,9 +138,11 @@ internal static partial class ListCommands
         destination ??= CreateList(db, destinationKey);
         destination.Push(value, toHead);
         db.KeyModified(destinationKey);
+        c.Notify(KeyspaceEvents.List, toHead ? "lpush"u8 : "rpush"u8, destinationKey);
         c.Reply.WriteBulk(value);
-        DeleteIfEmpty(db, sourceSlot, source);
+        bool emptied = DeleteIfEmpty(db, sourceSlot, source);
         db.KeyModified(sourceKey);
+        NotifyPop(c, sourceKey, fromHead, emptied);
     }
 
     /// <summary>LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]</summary>
@@ -214,7 +217,8 @@ internal static partial class ListCommands
         c.Reply.WriteArrayHeader(2);
         c.Reply.WriteBulk(key);
         PopRangeAndReply(c, list, head, count);
-        DeleteIfEmpty(db, slot, list);
+        bool emptied = DeleteIfEmpty(db, slot, list);
         db.KeyModified(key);
+        NotifyPop(c, key, head, emptied);
     }
 }

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Text;
 using RedisFast.Protocol;
 using RedisFast.Storage;
@@ -62,9 +63,19 @@ internal static partial class ListCommands
     }
 
     /// <summary>Deletes the key of a list that became empty (Redis never keeps empty lists).</summary>
-    private static void DeleteIfEmpty(Database db, int index, RedisList list)
+    /// <summary>Deletes a list its command emptied; returns whether it did.</summary>
+    private static bool DeleteIfEmpty(Database db, int index, RedisList list)
     {
-        if (list.Count == 0) db.Delete(index);
+        if (list.Count != 0) return false;
+        db.Delete(index);
+        return true;
+    }
+
+    /// <summary>The events of a pop (notify-keyspace-events): lpop or rpop, then del when the list was emptied.</summary>
+    private static void NotifyPop(Client c, ReadOnlySpan<byte> key, bool head, bool emptied)
+    {
+        c.Notify(KeyspaceEvents.List, head ? "lpop"u8 : "rpop"u8, key);
+        if (emptied) c.Notify(KeyspaceEvents.Generic, "del"u8, key);
     }
 
     /// <summary>LPUSH key element [element ...]</summary>
@@ -104,6 +115,7 @@ internal static partial class ListCommands
         for (int j = 2; j < args.Count; j++) list.Push(args.ToArray(j), head);
         c.Reply.WriteInteger(list.Count);
         db.KeyModified(key);
+        c.Notify(KeyspaceEvents.List, head ? "lpush"u8 : "rpush"u8, key);
     }
 
     /// <summary>LPOP key [count]</summary>
@@ -143,8 +155,9 @@ internal static partial class ListCommands
         }
         if (!hasCount) c.Reply.WriteBulk(list.Pop(head));
         else PopRangeAndReply(c, list, head, count);
-        DeleteIfEmpty(db, index, list);
+        bool emptied = DeleteIfEmpty(db, index, list);
         db.KeyModified(c.Args[1]);
+        NotifyPop(c, c.Args[1], head, emptied);
     }
 
     /// <summary>listPopRangeAndReply: pops up to <paramref name="count"/> elements and replies them as an array.</summary>
@@ -236,6 +249,7 @@ internal static partial class ListCommands
         list[(int)index] = c.Args.ToArray(3);
         c.Reply.WriteOk();
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.List, "lset"u8, c.Args[1]);
     }
 
     /// <summary>LREM key count element: count &gt; 0 from the head, &lt; 0 from the tail, 0 all.</summary>
@@ -256,8 +270,10 @@ internal static partial class ListCommands
         int removed = list.Remove(c.Args[3], limit, fromTail: count < 0);
         c.Reply.WriteInteger(removed);
         if (removed == 0) return;
-        DeleteIfEmpty(db, slot, list);
+        bool emptied = DeleteIfEmpty(db, slot, list);
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.List, "lrem"u8, c.Args[1]);
+        if (emptied) c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
     }
 
     /// <summary>LTRIM key start stop</summary>
@@ -292,9 +308,12 @@ internal static partial class ListCommands
         }
         list.Trim((int)fromHead, (int)fromTail);
         c.Reply.WriteOk();
+        // ltrimCommand notifies even when nothing was trimmed.
+        c.Notify(KeyspaceEvents.List, "ltrim"u8, c.Args[1]);
         if (fromHead + fromTail == 0) return;
-        DeleteIfEmpty(db, slot, list);
+        bool emptied = DeleteIfEmpty(db, slot, list);
         db.KeyModified(c.Args[1]);
+        if (emptied) c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
     }
 
     /// <summary>LINSERT key BEFORE|AFTER pivot element: the new length, -1 without the pivot, 0 without the key.</summary>
@@ -324,6 +343,7 @@ internal static partial class ListCommands
             list.Insert(after ? i + 1 : i, c.Args.ToArray(4));
             c.Reply.WriteInteger(list.Count);
             db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.List, "linsert"u8, c.Args[1]);
             return;
         }
         c.Reply.WriteInteger(-1);

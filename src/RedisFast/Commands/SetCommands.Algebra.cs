@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Buffers;
 using RedisFast.Protocol;
 using RedisFast.Storage;
@@ -260,6 +261,7 @@ internal static partial class SetCommands
         db.SetObject(index, ValueKind.Set, result);
         if (db.Table[index].ExpireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, KeyTable.NoExpiry);
         db.KeyModified(c.Args[storeArg]);
+        c.Notify(KeyspaceEvents.Set, c.LastCommand!.NameBytes, c.Args[storeArg]);
         c.Reply.WriteInteger(result.Count);
     }
 
@@ -270,5 +272,6 @@ internal static partial class SetCommands
         if (index < 0) return;
         db.Delete(index);
         db.KeyModified(c.Args[storeArg]);
+        c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[storeArg]);
     }
 }

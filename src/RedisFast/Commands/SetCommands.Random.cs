@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Buffers;
 using RedisFast.Protocol;
 using RedisFast.Storage;
@@ -39,6 +40,8 @@ internal static partial class SetCommands
             set.RemoveAt(position);
             DeleteIfEmpty(c, set, c.Args[1]);
             c.Db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.Set, "spop"u8, c.Args[1]);
+            if (set.Count == 0) c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
             return;
         }
         if (count == 0)
@@ -46,11 +49,14 @@ internal static partial class SetCommands
             c.Reply.WriteSetHeader(0);
             return;
         }
+        // spopWithCountCommand: the spop event first, whatever the case.
+        c.Notify(KeyspaceEvents.Set, "spop"u8, c.Args[1]);
         if (count >= set.Count)
         {
             WriteWholeSet(c, set);
             c.Db.Delete(c.Db.Table.Find(c.Args[1]));
             c.Db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
             return;
         }
         int n = (int)count;

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Storage;
 using static RedisFast.Commands.CommandFlags;
 
@@ -94,7 +95,11 @@ internal static partial class SetCommands
         {
             if (set.Add(c.Args[j], max)) added++;
         }
-        if (added > 0) db.KeyModified(c.Args[1]);
+        if (added > 0)
+        {
+            db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.Set, "sadd"u8, c.Args[1]);
+        }
         c.Reply.WriteInteger(added);
     }
 
@@ -125,7 +130,12 @@ internal static partial class SetCommands
                 break;
             }
         }
-        if (removed > 0) db.KeyModified(c.Args[1]);
+        if (removed > 0)
+        {
+            db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.Set, "srem"u8, c.Args[1]);
+            if (set.Count == 0) c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
+        }
         c.Reply.WriteInteger(removed);
     }
 
@@ -194,14 +204,23 @@ internal static partial class SetCommands
             c.Reply.WriteInteger(0);
             return;
         }
-        if (source.Count == 0) db.Delete(db.Table.Find(c.Args[1]));
+        c.Notify(KeyspaceEvents.Set, "srem"u8, c.Args[1]);
+        if (source.Count == 0)
+        {
+            db.Delete(db.Table.Find(c.Args[1]));
+            c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
+        }
         if (destination is null)
         {
             destination = RedisSet.CreateFor(member);
             db.SetObject(db.LookupOrAdd(c.Args[2], out _), ValueKind.Set, destination);
         }
         db.KeyModified(c.Args[1]);
-        if (destination.Add(member, c.Server.Config.SetMaxIntsetEntries)) db.KeyModified(c.Args[2]);
+        if (destination.Add(member, c.Server.Config.SetMaxIntsetEntries))
+        {
+            db.KeyModified(c.Args[2]);
+            c.Notify(KeyspaceEvents.Set, "sadd"u8, c.Args[2]);
+        }
         c.Reply.WriteInteger(1);
     }
 }

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using System.Text;
 using RedisFast.Protocol;
 using RedisFast.Storage;
@@ -158,6 +159,7 @@ internal static class SortCommands
             db.SetString(target, ReadOnlySpan<byte>.Empty, keepTtl: false);
             db.SetObject(target, ValueKind.List, stored);
             db.KeyModified(storeKey);
+            c.Notify(KeyspaceEvents.List, "sortstore"u8, storeKey);
         }
         else
         {
@@ -166,6 +168,7 @@ internal static class SortCommands
             {
                 db.Delete(old);
                 db.KeyModified(storeKey);
+                c.Notify(KeyspaceEvents.Generic, "del"u8, storeKey);
             }
         }
         c.Reply.WriteInteger(outputLength);

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 
@@ -104,7 +105,12 @@ internal static partial class SortedSetCommands
         else set.DeleteRangeByRank(0, popped - 1);
         // The key name is read before the slot can be reused by Delete.
         db.KeyModified(key);
-        if (set.Count == 0) db.Delete(index);
+        c.Notify(KeyspaceEvents.Zset, max ? "zpopmax"u8 : "zpopmin"u8, key);
+        if (set.Count == 0)
+        {
+            c.Notify(KeyspaceEvents.Generic, "del"u8, key);
+            db.Delete(index);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 
@@ -395,7 +396,12 @@ internal static partial class SortedSetCommands
             deleted = set.DeleteRangeByLex(lexRange);
         }
         if (set.Count == 0) c.Db.Delete(index);
-        if (deleted != 0) c.Db.KeyModified(key);
+        if (deleted != 0)
+        {
+            c.Db.KeyModified(key);
+            c.Notify(KeyspaceEvents.Zset, type == RangeType.Rank ? "zremrangebyrank"u8 : type == RangeType.Score ? "zremrangebyscore"u8 : "zremrangebylex"u8, key);
+            if (set.Count == 0) c.Notify(KeyspaceEvents.Generic, "del"u8, key);
+        }
         c.Reply.WriteInteger(deleted);
     }
 }

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 using static RedisFast.Commands.CommandFlags;
@@ -101,6 +102,7 @@ internal static partial class SortedSetCommands
             {
                 db.Delete(existing);
                 db.KeyModified(key);
+                c.Notify(KeyspaceEvents.Generic, "del"u8, key);
             }
             return;
         }
@@ -109,6 +111,8 @@ internal static partial class SortedSetCommands
         db.SetObject(index, ValueKind.SortedSet, set);
         c.Reply.WriteInteger(set.Count);
         db.KeyModified(key);
+        // zunionstore, zinterstore, zdiffstore, zrangestore: the command's name.
+        c.Notify(KeyspaceEvents.Zset, c.LastCommand!.NameBytes, key);
     }
 
     private static int MaxEntries(Client c) => c.Server.Config.ZsetMaxListpackEntries;
@@ -200,7 +204,7 @@ internal static partial class SortedSetCommands
             if (!set.Add(c.Args[scoreIndex + j * 2 + 1], score, flags, out int outFlags, out double newScore, maxEntries, maxValue))
             {
                 c.Reply.WriteError("ERR resulting score is not a number (NaN)"u8);
-                if (added != 0 || updated != 0) db.KeyModified(key);
+                if (added != 0 || updated != 0) ZAddChanged(c, db, key, incr);
                 return;
             }
             if ((outFlags & RedisSortedSet.OutAdded) != 0) added++;
@@ -209,7 +213,14 @@ internal static partial class SortedSetCommands
             score = newScore;
         }
         WriteZAddReply(c, incr, ch, processed, score, added, updated);
-        if (added != 0 || updated != 0) db.KeyModified(key);
+        if (added != 0 || updated != 0) ZAddChanged(c, db, key, incr);
+    }
+
+    /// <summary>zaddGenericCommand's end when something changed: the key signalled, zadd or zincr notified.</summary>
+    private static void ZAddChanged(Client c, Database db, ReadOnlySpan<byte> key, bool incr)
+    {
+        db.KeyModified(key);
+        c.Notify(KeyspaceEvents.Zset, incr ? "zincr"u8 : "zadd"u8, key);
     }
 
     private static void WriteZAddReply(Client c, bool incr, bool ch, long processed, double score, long added, long updated)
@@ -245,7 +256,12 @@ internal static partial class SortedSetCommands
                 break;
             }
         }
-        if (deleted != 0) c.Db.KeyModified(key);
+        if (deleted != 0)
+        {
+            c.Db.KeyModified(key);
+            c.Notify(KeyspaceEvents.Zset, "zrem"u8, key);
+            if (set.Count == 0) c.Notify(KeyspaceEvents.Generic, "del"u8, key);
+        }
         c.Reply.WriteInteger(deleted);
     }
 

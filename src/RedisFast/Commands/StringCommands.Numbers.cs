@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 
@@ -51,6 +52,7 @@ internal static partial class StringCommands
         {
             db.SetInteger(index, increment);
             db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.String, "incrby"u8, c.Args[1]);
             c.Reply.WriteInteger(increment);
             return;
         }
@@ -79,6 +81,7 @@ internal static partial class StringCommands
         value += increment;
         db.SetInteger(index, value);
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.String, "incrby"u8, c.Args[1]);
         c.Reply.WriteInteger(value);
     }
 
@@ -121,6 +124,7 @@ internal static partial class StringCommands
         if (index < 0) index = db.LookupOrAdd(c.Args[1], out _);
         db.SetStringNoInteger(index, text);
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.String, "incrbyfloat"u8, c.Args[1]);
         // t_string.c incrbyfloatCommand: logged as SET key result KEEPTTL, so float formatting never replays differently.
         if (c.PropagateAs(4) is { } p) p.Add("SET"u8).Add(c.Args[1]).Add(text).Add("KEEPTTL"u8);
         c.Reply.WriteBulk(text);

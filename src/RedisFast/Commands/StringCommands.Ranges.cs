@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 
@@ -31,6 +32,7 @@ internal static partial class StringCommands
         {
             db.SetString(index, value, keepTtl: false);
             db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.String, "append"u8, c.Args[1]);
             c.Reply.WriteInteger(value.Length);
             return;
         }
@@ -44,6 +46,7 @@ internal static partial class StringCommands
         Span<byte> bytes = db.GrowRawString(index, oldLength + value.Length);
         value.CopyTo(bytes[oldLength..]);
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.String, "append"u8, c.Args[1]);
         c.Reply.WriteInteger(bytes.Length);
     }
 
@@ -159,6 +162,7 @@ internal static partial class StringCommands
         Span<byte> bytes = db.GrowRawString(index, Math.Max(needed, db.StringLength(index)));
         value.CopyTo(bytes[(int)offset..]);
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.String, "setrange"u8, c.Args[1]);
         c.Reply.WriteInteger(bytes.Length);
     }
 

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Protocol;
 using RedisFast.Storage;
 using static RedisFast.Commands.CommandFlags;
@@ -87,6 +88,7 @@ internal static partial class StringCommands
             int index = db.LookupOrAdd(c.Args[1], out _);
             db.SetString(index, c.Args[2], keepTtl: false);
             db.KeyModified(c.Args[1]);
+            c.Notify(KeyspaceEvents.String, "set"u8, c.Args[1]);
             c.Reply.WriteOk();
             return;
         }
@@ -135,6 +137,8 @@ internal static partial class StringCommands
         db.SetString(index, c.Args[valueArg], keepTtl: (flags & OptKeepTtl) != 0);
         if (expireAt != KeyTable.NoExpiry) db.Table.SetExpire(index, expireAt);
         db.KeyModified(key);
+        c.Notify(KeyspaceEvents.String, "set"u8, key);
+        if (expireAt != KeyTable.NoExpiry) c.Notify(KeyspaceEvents.Generic, "expire"u8, key);
         // t_string.c setGenericCommand: any expiry is logged as SET key value PXAT ms (other options dropped); GET
         // without an expiry is logged without the GET argument.
         if (expireArg != 0)
@@ -281,6 +285,7 @@ internal static partial class StringCommands
             int index = db.LookupOrAdd(c.Args[j], out _);
             db.SetString(index, c.Args[j + 1], keepTtl: false);
             db.KeyModified(c.Args[j]);
+            c.Notify(KeyspaceEvents.String, "set"u8, c.Args[j]);
         }
         if (nx) c.Reply.WriteRaw(":1\r\n"u8);
         else c.Reply.WriteOk();
@@ -296,6 +301,7 @@ internal static partial class StringCommands
         index = db.LookupOrAdd(c.Args[1], out _);
         db.SetString(index, c.Args[2], keepTtl: false);
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.String, "set"u8, c.Args[1]);
         // t_string.c getsetCommand: logged as SET.
         if (c.PropagateAs(3) is { } p) p.Add("SET"u8).Add(c.Args[1]).Add(c.Args[2]);
     }
@@ -313,6 +319,7 @@ internal static partial class StringCommands
         if (!WriteStringOrWrongType(c, db, index)) return;
         db.Delete(index);
         db.KeyModified(c.Args[1]);
+        c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[1]);
         // t_string.c getdelCommand: logged as DEL.
         if (c.PropagateAs(2) is { } p) p.Add("DEL"u8).Add(c.Args[1]);
     }
@@ -347,18 +354,21 @@ internal static partial class StringCommands
         {
             db.Delete(index);
             db.KeyModified(key);
+            c.Notify(KeyspaceEvents.Generic, "del"u8, key);
             if (c.PropagateAs(2) is { } p) p.Add("DEL"u8).Add(key);
         }
         else if (expireArg != 0)
         {
             db.Table.SetExpire(index, at);
             db.KeyModified(key);
+            c.Notify(KeyspaceEvents.Generic, "expire"u8, key);
             if (c.PropagateAs(3) is { } p) p.Add("PEXPIREAT"u8).Add(key).Add(at);
         }
         else if ((flags & OptPersist) != 0 && db.Table[index].ExpireAt != KeyTable.NoExpiry)
         {
             db.Table.SetExpire(index, KeyTable.NoExpiry);
             db.KeyModified(key);
+            c.Notify(KeyspaceEvents.Generic, "persist"u8, key);
             if (c.PropagateAs(2) is { } p) p.Add("PERSIST"u8).Add(key);
         }
     }

@@ -228,7 +228,6 @@ internal sealed partial class AppendOnlyFile
         var propagator = Propagator ?? new Propagator(_ring, _server.Config);
         propagator.ResetSelectedDb();
         Propagator = propagator;
-        _server.Keyspace.ExpiredKeyListener = propagator.KeyExpired;
         _writer.Start();
     }
 
@@ -295,7 +294,6 @@ internal sealed partial class AppendOnlyFile
         bool waiting = _waitRewrite;
         StopWriter();
         Propagator = null;
-        _server.Keyspace.ExpiredKeyListener = null;
         if (waiting)
         {
             _waitRewrite = false;
@@ -311,7 +309,6 @@ internal sealed partial class AppendOnlyFile
         _server.Log.Notice("Calling fsync() on the AOF file.");
         StopWriter();
         Propagator = null;
-        _server.Keyspace.ExpiredKeyListener = null;
     }
 
     // ---- loop-side flow control ----

@@ -8,10 +8,12 @@ namespace RedisFast.Server;
 public sealed partial class ConfigRegistry
 {
     // notify.c: NOTIFY_* bits.
-    private const int NotifyKeyspace = 1 << 0, NotifyKeyevent = 1 << 1, NotifyGeneric = 1 << 2, NotifyString = 1 << 3,
-        NotifyList = 1 << 4, NotifySet = 1 << 5, NotifyHash = 1 << 6, NotifyZset = 1 << 7, NotifyExpired = 1 << 8,
-        NotifyEvicted = 1 << 9, NotifyStream = 1 << 10, NotifyKeyMiss = 1 << 11, NotifyLoaded = 1 << 12, NotifyModule = 1 << 13,
-        NotifyNew = 1 << 14;
+    private const int NotifyKeyspace = KeyspaceEvents.Keyspace, NotifyKeyevent = KeyspaceEvents.Keyevent,
+        NotifyGeneric = KeyspaceEvents.Generic, NotifyString = KeyspaceEvents.String, NotifyList = KeyspaceEvents.List,
+        NotifySet = KeyspaceEvents.Set, NotifyHash = KeyspaceEvents.Hash, NotifyZset = KeyspaceEvents.Zset,
+        NotifyExpired = KeyspaceEvents.Expired, NotifyEvicted = KeyspaceEvents.Evicted, NotifyStream = KeyspaceEvents.Stream,
+        NotifyKeyMiss = KeyspaceEvents.KeyMiss, NotifyLoaded = KeyspaceEvents.Loaded, NotifyModule = KeyspaceEvents.Module,
+        NotifyNew = KeyspaceEvents.New;
 
     private const int NotifyAll = NotifyGeneric | NotifyString | NotifyList | NotifySet | NotifyHash | NotifyZset
         | NotifyExpired | NotifyEvicted | NotifyStream | NotifyModule;

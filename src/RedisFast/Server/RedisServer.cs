@@ -47,6 +47,17 @@ public sealed class RedisServer : IDisposable
         Rdb = new Persistence.RdbFile(this);
         Scripts = new Scripting.ScriptEngine(this);
         Functions = new Scripting.ScriptEngine(this);
+        Keyspace.ExpiredKeyListener = OnKeyExpired;
+    }
+
+    /// <summary>
+    /// A key found expired (lazily or by the active cycle) is being deleted: the "expired" event (notify-keyspace-events
+    /// x), and a DEL in the AOF (propagateDeletion, lazyfree-lazy-expire no).
+    /// </summary>
+    private void OnKeyExpired(Database db, ReadOnlySpan<byte> key)
+    {
+        KeyspaceEvents.Notify(this, KeyspaceEvents.Expired, "expired"u8, key, db.Id);
+        Aof.Propagator?.KeyExpired(db, key);
     }
 
     /// <summary>EVAL's engine: a Lua state and the script cache.</summary>
