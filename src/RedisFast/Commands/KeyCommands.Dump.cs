@@ -122,6 +122,7 @@ internal static partial class KeyCommands
             {
                 if (c.PropagateAs(2) is { } del) del.Add("DEL"u8).Add(key);
                 db.KeyModified(key);
+                c.Notify(KeyspaceEvents.Generic, "del"u8, key);
             }
             c.Reply.WriteOk();
             return;
