@@ -129,6 +129,7 @@ internal static partial class KeyCommands
         }
         KeyEntry value = scratch.Table.Peek(decoded);
         int index = db.Table.AddNew(c.Args.ToArray(1));
+        db.KeyAdded(key);
         StoreValue(db.Table, index, in value, value.Value);
         if (ttl != 0)
         {

@@ -41,6 +41,7 @@ internal static partial class KeyCommands
         src.Table.RemoveAt(from);
         // moveCommand signals the key in both databases: a WATCH on either fails, and a client blocked on the key
         // in the target database is served.
+        dst.KeyAdded(c.Args[1]);
         src.KeyModified(c.Args[1]);
         dst.KeyModified(c.Args[1]);
         KeyspaceEvents.Notify(c.Server, KeyspaceEvents.Generic, "move_from"u8, c.Args[1], src.Id);

@@ -149,7 +149,8 @@ internal static partial class KeyCommands
         StoreValue(table, dst, in moved, moved.Value);
         table.SetExpire(dst, moved.ExpireAt);
         table.RemoveAt(src);
-        // renameGenericCommand signals both names.
+        // renameGenericCommand: dbAdd of the new name (after deleting what it held), then both names signalled.
+        db.KeyAdded(c.Args[2]);
         db.KeyModified(c.Args[1]);
         db.KeyModified(c.Args[2]);
         c.Notify(KeyspaceEvents.Generic, "rename_from"u8, c.Args[1]);
@@ -278,7 +279,8 @@ internal static partial class KeyCommands
         StoreValue(dst.Table, to, in source, copy);
         dst.Table[to].AccessedAt = c.Server.Keyspace.NowSeconds;
         dst.Table.SetExpire(to, source.ExpireAt);
-        // copyCommand signals the destination only.
+        // copyCommand: dbAdd of the destination (after deleting what it held), then it alone is signalled.
+        dst.KeyAdded(c.Args[2]);
         dst.KeyModified(c.Args[2]);
         KeyspaceEvents.Notify(c.Server, KeyspaceEvents.Generic, "copy_to"u8, c.Args[2], dst.Id);
         c.Reply.WriteInteger(1);

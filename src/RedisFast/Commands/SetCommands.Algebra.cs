@@ -172,7 +172,9 @@ internal static partial class SetCommands
         RedisSet?[] sets = ArrayPool<RedisSet?>.Shared.Rent(count);
         try
         {
-            if (!TryGetSets(c, first, count, read: storeArg == 0, sets, out _)) return;
+            // sunionDiffGenericCommand reads its sources with lookupKeyRead, STORE or not (sinter looks them up as writes
+            // for STORE): keyspace hits and misses, and keymiss events, count them.
+            if (!TryGetSets(c, first, count, read: true, sets, out _)) return;
             RedisSet result = RedisSet.CreateIntset();
             int max = c.Server.Config.SetMaxIntsetEntries;
             Span<byte> scratch = stackalloc byte[20];

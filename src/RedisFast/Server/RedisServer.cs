@@ -48,6 +48,8 @@ public sealed class RedisServer : IDisposable
         Scripts = new Scripting.ScriptEngine(this);
         Functions = new Scripting.ScriptEngine(this);
         Keyspace.ExpiredKeyListener = OnKeyExpired;
+        Keyspace.KeyAddedListener = (db, key) => KeyspaceEvents.Notify(this, KeyspaceEvents.New, "new"u8, key, db.Id);
+        Keyspace.KeyMissListener = (db, key) => KeyspaceEvents.Notify(this, KeyspaceEvents.KeyMiss, "keymiss"u8, key, db.Id);
     }
 
     /// <summary>

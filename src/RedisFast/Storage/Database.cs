@@ -69,7 +69,7 @@ internal sealed class Database
     {
         int index = LookupNoTouch(key);
         if (index >= 0) _keyspace.Stats.KeyspaceHits++;
-        else _keyspace.Stats.KeyspaceMisses++;
+        else Missed(key);
         return index;
     }
 
@@ -79,9 +79,19 @@ internal sealed class Database
     {
         int index = Lookup(key);
         if (index >= 0) _keyspace.Stats.KeyspaceHits++;
-        else _keyspace.Stats.KeyspaceMisses++;
+        else Missed(key);
         return index;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Missed(ReadOnlySpan<byte> key)
+    {
+        _keyspace.Stats.KeyspaceMisses++;
+        _keyspace.KeyMissListener?.Invoke(this, key);
+    }
+
+    /// <summary>A command added <paramref name="key"/> itself, not through <see cref="LookupOrAdd"/> (RENAME, COPY, MOVE, RESTORE).</summary>
+    public void KeyAdded(ReadOnlySpan<byte> key) => _keyspace.KeyAddedListener?.Invoke(this, key);
 
     /// <summary>The slot of <paramref name="key"/>, creating an empty one if it is absent or expired.</summary>
     public int LookupOrAdd(ReadOnlySpan<byte> key, out bool added)
@@ -96,6 +106,7 @@ internal sealed class Database
             // The slot now holds no value (Kind None): to a listener the key no longer exists.
             _keyspace.ModifiedKeyListener?.Invoke(this, key);
         }
+        if (added) _keyspace.KeyAddedListener?.Invoke(this, key);
         Table.Peek(index).AccessedAt = _keyspace.NowSeconds;
         return index;
     }

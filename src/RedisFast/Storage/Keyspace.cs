@@ -46,10 +46,16 @@ internal sealed class Keyspace
     public Action<Database, ReadOnlySpan<byte>>? KeyReadyListener { get; set; }
 
     /// <summary>
-    /// Called for every key deleted because it expired, lazily or by the active cycle, before it goes (the AOF logs a
-    /// DEL, as Redis's deleteExpiredKeyAndPropagate). Null while the AOF is off.
+    /// Called for every key deleted because it expired, lazily or by the active cycle, before it goes (the expired
+    /// event, and the AOF's DEL as Redis's deleteExpiredKeyAndPropagate).
     /// </summary>
     public Action<Database, ReadOnlySpan<byte>>? ExpiredKeyListener { get; set; }
+
+    /// <summary>Called when a command adds a key that did not exist (dbAdd's "new" event).</summary>
+    public Action<Database, ReadOnlySpan<byte>>? KeyAddedListener { get; set; }
+
+    /// <summary>Called when a read command looks a key up and misses it (lookupKeyRead's "keymiss" event).</summary>
+    public Action<Database, ReadOnlySpan<byte>>? KeyMissListener { get; set; }
 
     /// <summary>
     /// <see cref="Now"/> in whole seconds: the clock of <see cref="KeyEntry.AccessedAt"/>. Kept as a field so a
