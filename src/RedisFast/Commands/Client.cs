@@ -221,6 +221,9 @@ internal sealed partial class Client
         long end = Stopwatch.GetTimestamp();
         _server.Stats.CommandClock = end;
         command.ElapsedTicks += end - start;
+        // call(): the command's latency histogram (latency-tracking), in whole microseconds as Redis measures them.
+        if (_server.Config.LatencyTracking && !IsBlocked)
+            (command.Latency ??= new CommandLatency()).Record((long)((end - start) * (1_000_000.0 / Stopwatch.Frequency)));
         long slowerThan = _server.Config.SlowlogLogSlowerThan;
         if (slowerThan >= 0 && (command.Flags & CommandFlags.SkipSlowlog) == 0 && !IsBlocked)
         {

@@ -65,6 +65,9 @@ internal sealed class CommandDefinition
     public long Microseconds => (long)(ElapsedTicks * (1_000_000.0 / System.Diagnostics.Stopwatch.Frequency));
 
     public long RejectedCalls;
+
+    /// <summary>The latency histogram (latency-tracking), from the first call after start or CONFIG RESETSTAT; null before.</summary>
+    public Server.CommandLatency? Latency;
     public long FailedCalls;
 
     /// <summary>Adds a subcommand (its arity counts the container's name too, as in Redis).</summary>

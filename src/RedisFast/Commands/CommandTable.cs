@@ -26,6 +26,7 @@ internal static class CommandTable
         ScriptingCommands.Register(table);
         FunctionCommands.Register(table);
         DebugCommands.Register(table);
+        LatencyCommands.Register(table);
         PubSubCommands.Register(table);
         ListCommands.Register(table);
         CommandCommand.Register(table);

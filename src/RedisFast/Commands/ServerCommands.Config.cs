@@ -123,6 +123,7 @@ internal static partial class ServerCommands
         command.ElapsedTicks = 0;
         command.RejectedCalls = 0;
         command.FailedCalls = 0;
+        command.Latency = null;
     }
 
     /// <summary>CONFIG REWRITE: rewrites the config file the server started with, keeping its comments.</summary>

@@ -54,7 +54,7 @@ internal static partial class ServerCommands
         if (all || sections.Contains("commandstats")) WriteCommandStats(info.Section("Commandstats"), server);
         if (all || sections.Contains("errorstats")) WriteErrorStats(info.Section("Errorstats"), server);
         // No latency histograms are kept: the section is empty.
-        if (all || sections.Contains("latencystats")) info.Section("Latencystats");
+        if (all || sections.Contains("latencystats")) WriteLatencyStats(info.Section("Latencystats"), server);
         if (all || sections.Contains("cluster")) info.Section("Cluster").Field("cluster_enabled", 0);
         if (all || sections.Contains("keyspace")) WriteKeyspace(info.Section("Keyspace"), server);
         return info.ToString();
@@ -349,6 +349,26 @@ internal static partial class ServerCommands
             double perCall = cmd.Calls == 0 ? 0 : (double)cmd.Microseconds / cmd.Calls;
             w.Field("cmdstat_" + cmd.FullName,
                 $"calls={cmd.Calls},usec={cmd.Microseconds},usec_per_call={F2(perCall)},rejected_calls={cmd.RejectedCalls},failed_calls={cmd.FailedCalls}");
+        }
+    }
+
+    /// <summary>
+    /// fillPercentileDistributionLatencies: each command with a latency histogram, at the configured percentiles
+    /// ("%f" with its trailing zeros trimmed), in µs with three decimals.
+    /// </summary>
+    private static void WriteLatencyStats(InfoWriter w, RedisServer server)
+    {
+        var commands = new List<CommandDefinition>();
+        ForEachCommand(server, cmd =>
+        {
+            if (cmd.Latency is not null) commands.Add(cmd);
+        });
+        commands.Sort(static (a, b) => string.CompareOrdinal(a.FullName, b.FullName));
+        IReadOnlyList<double> percentiles = server.Config.Registry.LatencyPercentiles;
+        foreach (CommandDefinition cmd in commands)
+        {
+            w.Field("latency_percentiles_usec_" + cmd.FullName, string.Join(',',
+                percentiles.Select(p => "p" + p.ToString("0.######", CultureInfo.InvariantCulture) + "=" + cmd.Latency!.Percentile(p))));
         }
     }
 

@@ -23,6 +23,9 @@ public sealed partial class ConfigRegistry
     private string _replicaOf = "";
     private double[] _latencyPercentiles = [50, 99, 99.9];
 
+    /// <summary>latency-tracking-info-percentiles: the percentiles INFO latencystats prints.</summary>
+    public IReadOnlyList<double> LatencyPercentiles => _latencyPercentiles;
+
     /// <summary>notify-keyspace-events as NOTIFY_* bits (for the pub/sub notifications).</summary>
     public int NotifyKeyspaceEvents => _notifyFlags;
 

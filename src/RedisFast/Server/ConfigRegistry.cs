@@ -124,7 +124,7 @@ public sealed partial class ConfigRegistry
         Bool("disable-thp", null, Immutable, true);
         Bool("cluster-allow-replica-migration", null, None, true);
         Bool("replica-announced", null, None, true);
-        Bool("latency-tracking", null, None, true);
+        Bool("latency-tracking", null, None, true, () => c.LatencyTracking, v => c.LatencyTracking = v);
         Bool("aof-disable-auto-gc", null, None, false, () => c.AofDisableAutoGc, v => c.AofDisableAutoGc = v);
         Bool("replica-ignore-disk-write-errors", null, None, false);
         Bool("tls-cluster", null, None, false);

@@ -36,6 +36,9 @@ public sealed class ServerConfig
     /// <summary>slowlog-log-slower-than: microseconds from which a command enters the SLOWLOG (-1: never, 0: always).</summary>
     public long SlowlogLogSlowerThan { get; set; } = 10_000;
 
+    /// <summary>latency-tracking: per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats).</summary>
+    public bool LatencyTracking { get; set; } = true;
+
     /// <summary>busy-reply-threshold (lua-time-limit): milliseconds after which a running script is logged as slow.</summary>
     public long BusyReplyThreshold { get; set; } = 5000;
 
