@@ -232,7 +232,7 @@ internal static class DebugCommands
     private static void DebugObject(Client c)
     {
         Database db = c.Db;
-        int index = db.LookupReadNoTouch(c.Args[2]);
+        int index = db.LookupReadNoTouch(c.Args[2], notify: false);
         if (index < 0)
         {
             c.Reply.WriteError("ERR no such key"u8);

@@ -42,7 +42,7 @@ internal static partial class KeyCommands
     public static void ObjectEncoding(Client c)
     {
         Database db = c.Db;
-        int index = db.LookupReadNoTouch(c.Args[2]);
+        int index = db.LookupReadNoTouch(c.Args[2], notify: false);
         if (index < 0)
         {
             c.Reply.WriteNull();
@@ -75,7 +75,7 @@ internal static partial class KeyCommands
     public static void ObjectRefCount(Client c)
     {
         Database db = c.Db;
-        int index = db.LookupReadNoTouch(c.Args[2]);
+        int index = db.LookupReadNoTouch(c.Args[2], notify: false);
         if (index < 0)
         {
             c.Reply.WriteNull();
@@ -91,7 +91,7 @@ internal static partial class KeyCommands
     public static void ObjectIdleTime(Client c)
     {
         Database db = c.Db;
-        int index = db.LookupReadNoTouch(c.Args[2]);
+        int index = db.LookupReadNoTouch(c.Args[2], notify: false);
         if (index < 0)
         {
             c.Reply.WriteNull();
@@ -112,7 +112,7 @@ internal static partial class KeyCommands
     public static void ObjectFreq(Client c)
     {
         Database db = c.Db;
-        int index = db.LookupReadNoTouch(c.Args[2]);
+        int index = db.LookupReadNoTouch(c.Args[2], notify: false);
         if (index < 0)
         {
             c.Reply.WriteNull();

@@ -64,12 +64,16 @@ internal sealed class Database
         return index;
     }
 
-    /// <summary><see cref="LookupNoTouch"/> for a read command: counts keyspace_hits and keyspace_misses.</summary>
-    public int LookupReadNoTouch(ReadOnlySpan<byte> key)
+    /// <summary>
+    /// <see cref="LookupNoTouch"/> for a read command: counts keyspace_hits and keyspace_misses, and a miss is a keymiss
+    /// event unless <paramref name="notify"/> is false (OBJECT's lookup, LOOKUP_NONOTIFY).
+    /// </summary>
+    public int LookupReadNoTouch(ReadOnlySpan<byte> key, bool notify = true)
     {
         int index = LookupNoTouch(key);
         if (index >= 0) _keyspace.Stats.KeyspaceHits++;
-        else Missed(key);
+        else if (notify) Missed(key);
+        else _keyspace.Stats.KeyspaceMisses++;
         return index;
     }
 

@@ -119,5 +119,7 @@ public sealed class KeyspaceEventsTests
         // Keys expiring: found by the active cycle or at the access after the pause, at the same point in both.
         // (One key: the active cycles of the two servers could find two in different orders.)
         ["HSET", "e", "f", "v"], ["PEXPIRE", "e", "1"], ["pause", "50"], ["EXISTS", "e"], ["SET", "e", "v"],
+        // Read lookups that miss are keymiss events (m), except OBJECT's.
+        ["GET", "nokey"], ["TTL", "nokey"], ["EXISTS", "nokey"], ["TYPE", "nokey"], ["OBJECT", "ENCODING", "nokey"], ["LRANGE", "nokey", "0", "-1"],
     ]);
 }
