@@ -1,8 +1,10 @@
 -- The environment scripts run in: Redis 7.0.15's (eval.c scriptingInit, script_lua.c luaRegisterRedisAPI,
 -- luaSetErrorMetatable, and the read-only globals and library tables of 7.0.15), built on a stock Lua 5.1.5.
--- Runs once per Lua state with the real globals; returns the read-only view scripts get as their globals, and the
--- real table (where KEYS and ARGV are set for each call). `rf` holds the functions written in C# (ScriptEngine).
-local rf, version, version_num = ...
+-- Runs once per Lua state with the real globals; returns the read-only view scripts get as their globals, the real
+-- table (where KEYS and ARGV are set for each call), and the two functions around the run of a library's code for
+-- FUNCTION LOAD. `rf` holds the functions written in C# (ScriptEngine); `flag_names` the script flags' names in the
+-- order of their bits (ScriptFlagNames).
+local rf, version, version_num, flag_names = ...
 local G = _G
 local dbg = debug
 local error, type, tostring, rawset, setmetatable, getmetatable, ipairs =
@@ -129,7 +131,6 @@ setmetatable(G, {__index = nonexistent})
 -- register_function, log and the versions; the functions it registers run later with the globals above. The view's
 -- __index switches between the two, so a function sees the runtime API whenever it runs.
 local registering
-local flag_names = {'no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'}
 local function fail(message)
   error({err = 'ERR ' .. message})
 end

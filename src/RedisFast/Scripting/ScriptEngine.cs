@@ -211,7 +211,14 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
         PushString(l, ServerCommands.RedisVersion);
         string[] parts = ServerCommands.RedisVersion.Split('.');
         PushNumber(l, int.Parse(parts[0]) * 65536 + int.Parse(parts[1]) * 256 + int.Parse(parts[2]));
-        if (PCall(l, 3, 4, 0) != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
+        // The flag names, in the order of their ScriptFlags bits (register_function turns names into bits).
+        CreateTable(l, ScriptFlagNames.All.Length, 0);
+        for (int i = 0; i < ScriptFlagNames.All.Length; i++)
+        {
+            PushString(l, ScriptFlagNames.All[i].Name);
+            RawSetI(l, -2, i + 1);
+        }
+        if (PCall(l, 4, 4, 0) != 0) throw new InvalidOperationException("Sandbox.lua: " + Encoding.UTF8.GetString(ToSpan(l, -1)));
         // Returned: the read-only view (the globals of every function compiled from now on), the real table, and the
         // two functions around the run of a library's code for FUNCTION LOAD.
         _l = l;
