@@ -7,17 +7,21 @@ namespace RedisFast.Server;
 /// A command's latency distribution (latency-tracking, Redis 7.0's per-command hdr_histogram), answering what Redis
 /// reads from it with Redis's arithmetic: LATENCY HISTOGRAM's cumulative counts at 1024 ns × 2^k and INFO
 /// latencystats' percentiles. Redis records durations in whole microseconds (as nanoseconds, at least 1) into a
-/// histogram of two significant figures; this keeps the microsecond counts themselves (an array for the first 1024,
-/// a dictionary beyond) and applies the histogram's bucket bounds when it reports, so both give the same figures.
-/// Loop only.
+/// histogram of two significant figures. This keeps a count per microsecond below 1024 µs, and above it a count per
+/// sub-bucket of that histogram (128 per power of two, which no reporting level splits), so both give Redis's
+/// figures. Both arrays are made with the histogram (about 30 KB per command called, as Redis's hdr_histogram of
+/// about 36 KB), so recording never allocates. Loop only.
 /// </summary>
 internal sealed class CommandLatency
 {
     private const int SmallMicros = 1024;
-    private const long MaxMicros = 1_000_000_000; // LATENCY_HISTOGRAM_MAX_VALUE: 1000 s in ns, / 1000
+    private const long MaxNanos = 1_000_000_000_000; // LATENCY_HISTOGRAM_MAX_VALUE
+    private const int SubBuckets = 128;                // 2 significant figures: 256 sub-buckets, the upper half per power of two
+    private const int FirstLargeMagnitude = 19;        // 1024 µs = 1,024,000 ns ≥ 2^19
+    private const int LargeMagnitudes = 40 - FirstLargeMagnitude + 1;
 
     private readonly long[] _small = new long[SmallMicros];
-    private Dictionary<long, long>? _large;
+    private readonly long[] _large = new long[LargeMagnitudes * SubBuckets];
 
     /// <summary>Calls recorded (LATENCY HISTOGRAM's calls).</summary>
     public long Count { get; private set; }
@@ -30,24 +34,26 @@ internal sealed class CommandLatency
             _small[micros]++;
             return;
         }
-        micros = Math.Min(micros, MaxMicros);
-        _large ??= [];
-        _large[micros] = _large.GetValueOrDefault(micros) + 1;
+        long nanos = Math.Min(micros * 1000, MaxNanos);
+        int magnitude = 63 - BitOperations.LeadingZeroCount((ulong)nanos);
+        int sub = (int)(nanos >> (magnitude - 7)) - SubBuckets;
+        _large[(magnitude - FirstLargeMagnitude) * SubBuckets + sub]++;
     }
 
-    /// <summary>The recorded durations in ascending order, with their counts.</summary>
-    private IEnumerable<(long Micros, long Count)> Ascending()
+    /// <summary>The recorded values in nanoseconds (for a sub-bucket, its lowest), ascending, with their counts.</summary>
+    private IEnumerable<(long Nanos, long Count)> Ascending()
     {
         for (int us = 0; us < SmallMicros; us++)
         {
-            if (_small[us] != 0) yield return (us, _small[us]);
+            if (_small[us] != 0) yield return (Math.Max(1, us * 1000L), _small[us]);
         }
-        if (_large is null) yield break;
-        foreach (long us in _large.Keys.Order()) yield return (us, _large[us]);
+        for (int i = 0; i < _large.Length; i++)
+        {
+            if (_large[i] == 0) continue;
+            int magnitude = FirstLargeMagnitude + i / SubBuckets;
+            yield return ((long)(SubBuckets + i % SubBuckets) << (magnitude - 7), _large[i]);
+        }
     }
-
-    /// <summary>The value in nanoseconds Redis records for a duration (at least LATENCY_HISTOGRAM_MIN_VALUE, 1).</summary>
-    private static long Nanos(long micros) => Math.Max(1, micros * 1000);
 
     /// <summary>hdr_histogram's highest_equivalent_value with two significant figures: the end of the value's sub-bucket.</summary>
     private static long HighestEquivalent(long value)
@@ -67,9 +73,8 @@ internal sealed class CommandLatency
         var result = new List<(long, long)>();
         long cumulative = 0;
         long level = 1024;
-        foreach ((long us, long count) in Ascending())
+        foreach ((long nanos, long count) in Ascending())
         {
-            long nanos = Nanos(us);
             // The first level above the value counts it (log iteration by powers of two from 1024 ns).
             while (nanos >= level) level *= 2;
             cumulative += count;
@@ -86,10 +91,10 @@ internal sealed class CommandLatency
         long target = Math.Max(1, (long)(percentile / 100 * Count + 0.5));
         long seen = 0;
         long value = 0;
-        foreach ((long us, long count) in Ascending())
+        foreach ((long nanos, long count) in Ascending())
         {
             seen += count;
-            value = Nanos(us);
+            value = nanos;
             if (seen >= target) break;
         }
         return (HighestEquivalent(value) / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
