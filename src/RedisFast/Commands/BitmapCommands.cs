@@ -344,13 +344,7 @@ internal static class BitmapCommands
         ReadOnlySpan<byte> dest = c.Args[2];
         if (maxLength == 0)
         {
-            int old = db.Lookup(dest);
-            if (old >= 0)
-            {
-                db.Delete(old);
-                db.KeyModified(dest);
-                c.Notify(KeyspaceEvents.Generic, "del"u8, dest);
-            }
+            KeyCommands.DeleteStoreDestination(c, dest);
             c.Reply.WriteInteger(0);
             return;
         }

@@ -204,13 +204,7 @@ internal static class GeoCommands
         {
             if (storeArg >= 0)
             {
-                int old = db.Lookup(c.Args[storeArg]);
-                if (old >= 0)
-                {
-                    db.Delete(old);
-                    db.KeyModified(c.Args[storeArg]);
-                    c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[storeArg]);
-                }
+                KeyCommands.DeleteStoreDestination(c, c.Args[storeArg]);
                 c.Reply.WriteInteger(0);
             }
             else
@@ -259,13 +253,7 @@ internal static class GeoCommands
         ReadOnlySpan<byte> storeKey = c.Args[storeArg];
         if (returned == 0)
         {
-            int old = db.Lookup(storeKey);
-            if (old >= 0)
-            {
-                db.Delete(old);
-                db.KeyModified(storeKey);
-                c.Notify(KeyspaceEvents.Generic, "del"u8, storeKey);
-            }
+            KeyCommands.DeleteStoreDestination(c, storeKey);
             c.Reply.WriteInteger(0);
             return;
         }

@@ -11,6 +11,20 @@ namespace RedisFast.Commands;
 /// </summary>
 internal static partial class KeyCommands
 {
+    /// <summary>
+    /// A *STORE command whose result is empty (BITOP, SORT, SINTERSTORE, ZUNIONSTORE, GEOSEARCHSTORE ...): the
+    /// destination is deleted if it exists (dbDelete, signalModifiedKey and the del event), and nothing is stored.
+    /// </summary>
+    internal static void DeleteStoreDestination(Client c, ReadOnlySpan<byte> key)
+    {
+        Database db = c.Db;
+        int index = db.Lookup(key);
+        if (index < 0) return;
+        db.Delete(index);
+        db.KeyModified(key);
+        c.Notify(KeyspaceEvents.Generic, "del"u8, key);
+    }
+
     public static void Register(CommandLookup t)
     {
         // Arity, flags and key positions as COMMAND INFO reports them on redis-server 7.0.15.

@@ -101,7 +101,7 @@ internal static partial class SetCommands
             {
                 if (storeArg != 0)
                 {
-                    DeleteDestination(c, storeArg);
+                    KeyCommands.DeleteStoreDestination(c, c.Args[storeArg]);
                     c.Reply.WriteInteger(0);
                 }
                 else if (cardinalityOnly) c.Reply.WriteInteger(0);
@@ -254,7 +254,7 @@ internal static partial class SetCommands
     {
         if (result.Count == 0)
         {
-            DeleteDestination(c, storeArg);
+            KeyCommands.DeleteStoreDestination(c, c.Args[storeArg]);
             c.Reply.WriteInteger(0);
             return;
         }
@@ -267,13 +267,4 @@ internal static partial class SetCommands
         c.Reply.WriteInteger(result.Count);
     }
 
-    private static void DeleteDestination(Client c, int storeArg)
-    {
-        Database db = c.Db;
-        int index = db.Lookup(c.Args[storeArg]);
-        if (index < 0) return;
-        db.Delete(index);
-        db.KeyModified(c.Args[storeArg]);
-        c.Notify(KeyspaceEvents.Generic, "del"u8, c.Args[storeArg]);
-    }
 }

@@ -163,13 +163,7 @@ internal static class SortCommands
         }
         else
         {
-            int old = db.Lookup(storeKey);
-            if (old >= 0)
-            {
-                db.Delete(old);
-                db.KeyModified(storeKey);
-                c.Notify(KeyspaceEvents.Generic, "del"u8, storeKey);
-            }
+            KeyCommands.DeleteStoreDestination(c, storeKey);
         }
         c.Reply.WriteInteger(outputLength);
     }

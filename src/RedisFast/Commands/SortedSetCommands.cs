@@ -96,14 +96,8 @@ internal static partial class SortedSetCommands
         Database db = c.Db;
         if (set.Count == 0)
         {
-            int existing = db.Lookup(key);
             c.Reply.WriteInteger(0);
-            if (existing >= 0)
-            {
-                db.Delete(existing);
-                db.KeyModified(key);
-                c.Notify(KeyspaceEvents.Generic, "del"u8, key);
-            }
+            KeyCommands.DeleteStoreDestination(c, key);
             return;
         }
         int index = db.LookupOrAdd(key, out _);
