@@ -53,6 +53,17 @@ internal sealed partial class Client
         if (InMulti) DirtyExec = true;
     }
 
+    /// <summary>Whether a queued command has one of <paramref name="flags"/> (Redis's mstate.cmd_flags).</summary>
+    private bool QueuedCommandsHave(CommandFlags flags)
+    {
+        if (_queue is null) return false;
+        foreach (QueuedCommand queued in _queue)
+        {
+            if ((queued.Command.Flags & flags) != 0) return true;
+        }
+        return false;
+    }
+
     /// <summary>
     /// queueMultiCommand: keeps a copy of the command's arguments (they live in the receive slab, which the next
     /// read reuses). Nothing is kept once the transaction is already bound to fail.

@@ -71,6 +71,12 @@ internal sealed partial class Client
     public bool IsScript { get; internal set; }
 
     /// <summary>
+    /// mustObeyClient: the AOF loader's client, whose commands replay what was already acknowledged: maxmemory neither
+    /// evicts for them nor refuses them.
+    /// </summary>
+    public bool MustObey { get; internal set; }
+
+    /// <summary>
     /// CLIENT_DENY_BLOCKING: in MULTI or a script, a blocking command answers at once as if its timeout had passed.
     /// </summary>
     public bool DenyBlocking => InMulti || IsScript;
@@ -173,6 +179,8 @@ internal sealed partial class Client
             Reject(command, rejection);
             return;
         }
+        // processCommand: with maxmemory set, evictions before every command, and OOM for those that may add memory.
+        if (_server.Config.MaxMemory != 0 && !MustObey && IsDeniedByMemory(command)) return;
         // The AOF: null while appendonly is off, so the path without it (and without a failed BGSAVE) costs two checks.
         Persistence.Propagator? propagator = _server.Aof.Propagator;
         if ((propagator is not null || !_server.Rdb.LastBackgroundSaveOk) && IsDeniedByDiskError(command)) return;
@@ -239,6 +247,8 @@ internal sealed partial class Client
         _server.Stats.CommandsProcessed++;
         // handleClientsBlockedOnKeys runs after the command that made keys ready (server.c, processCommand).
         if (_executeDepth == 0 && _server.Blocking.HasReadyKeys) ServeBlockedClients();
+        // The keys' byte counts are exact again before the next command's maxmemory check.
+        if (_server.Keyspace.Memory.HasChanges) _server.Keyspace.Memory.Settle();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -291,6 +301,25 @@ internal sealed partial class Client
     {
         propagator.AfterCommand(this, dirtyBefore);
         if (propagator.Head != aofHeadBefore && _server.Aof.HoldsReplies) Connection.DurableNeeded = propagator.Head;
+    }
+
+    /// <summary>
+    /// server.c processCommand under maxmemory: evicts what the policy allows (performEvictions); if the memory used is
+    /// still over the limit, a command flagged denyoom is refused with OOM, and so is every command a transaction would
+    /// queue, and an EXEC whose transaction has a denyoom command. Scripts see the outcome (pre_command_oom_state).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool IsDeniedByMemory(CommandDefinition command)
+    {
+        bool outOfMemory = _server.Eviction.Perform() == Eviction.Result.Fail;
+        _server.OutOfMemoryBeforeCommand = outOfMemory;
+        if (!outOfMemory) return false;
+        bool reject = (command.Flags & CommandFlags.DenyOom) != 0
+            || (InMulti && command.Name is not ("exec" or "discard" or "reset"))
+            || (command.Name == "exec" && QueuedCommandsHave(CommandFlags.DenyOom));
+        if (!reject) return false;
+        Reject(command, "OOM command not allowed when used memory > 'maxmemory'.");
+        return true;
     }
 
     /// <summary>

@@ -141,8 +141,18 @@ internal static partial class KeyCommands
                 p.Add("ABSTTL"u8);
             }
         }
-        // objectSetLRUOrLFU: IDLETIME back-dates the access time (FREQ only matters under an LFU policy, not tracked).
-        if (idle >= 0) db.Table[index].AccessedAt = (uint)Math.Max(1, c.Server.Keyspace.NowSeconds - Math.Min(idle, uint.MaxValue));
+        // objectSetLRUOrLFU: under an LFU policy FREQ sets the counter; under any other IDLETIME back-dates the access.
+        Keyspace keyspace = c.Server.Keyspace;
+        ref KeyEntry stored = ref db.Table.Peek(index);
+        keyspace.Stamp(ref stored);
+        if ((c.Server.Config.EvictionPolicy & EvictionPolicy.Lfu) != 0)
+        {
+            if (freq >= 0) stored.AccessedAt = (stored.AccessedAt & ~255u) | (uint)freq;
+        }
+        else if (idle >= 0)
+        {
+            stored.AccessedAt = (uint)Math.Max(1, keyspace.NowSeconds - Math.Min(idle, uint.MaxValue));
+        }
         db.KeyModified(key);
         c.Notify(KeyspaceEvents.Generic, "restore"u8, key);
         c.Reply.WriteOk();

@@ -1,3 +1,4 @@
+using RedisFast.Server;
 using RedisFast.Storage;
 
 namespace RedisFast.Commands;
@@ -19,9 +20,6 @@ internal static partial class KeyCommands
 
     /// <summary>server.h OBJ_SHARED_REFCOUNT: the refcount OBJECT REFCOUNT shows for a shared object.</summary>
     private const long SharedRefCount = int.MaxValue;
-
-    /// <summary>object.c LFU_INIT_VAL: the counter a new key starts with under an LFU policy.</summary>
-    private const long LfuInitialValue = 5;
 
     private static readonly Func<object, object>?[] s_deepCopy = new Func<object, object>?[256];
     private static readonly Func<object, string>?[] s_encoding = new Func<object, string>?[256];
@@ -97,7 +95,7 @@ internal static partial class KeyCommands
             c.Reply.WriteNull();
             return;
         }
-        if (IsLfuPolicy(c.Server.Config.MaxMemoryPolicy))
+        if (IsLfuPolicy(c.Server.Config))
         {
             c.Reply.WriteError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
             return;
@@ -105,10 +103,7 @@ internal static partial class KeyCommands
         c.Reply.WriteInteger(IdleSeconds(c.Server.Keyspace, db.Table.Peek(index)));
     }
 
-    /// <summary>
-    /// OBJECT FREQ key: an error unless the maxmemory policy is LFU. Access frequency is not tracked yet, so
-    /// under an LFU policy every key reports LFU_INIT_VAL, the counter of a new key.
-    /// </summary>
+    /// <summary>OBJECT FREQ key: the key's LFU access counter (decayed as of now); an error unless the maxmemory policy is LFU.</summary>
     public static void ObjectFreq(Client c)
     {
         Database db = c.Db;
@@ -118,12 +113,12 @@ internal static partial class KeyCommands
             c.Reply.WriteNull();
             return;
         }
-        if (!IsLfuPolicy(c.Server.Config.MaxMemoryPolicy))
+        if (!IsLfuPolicy(c.Server.Config))
         {
             c.Reply.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
             return;
         }
-        c.Reply.WriteInteger(LfuInitialValue);
+        c.Reply.WriteInteger(c.Server.Keyspace.LfuCount(db.Table.Peek(index).AccessedAt));
     }
 
     /// <summary>OBJECT HELP</summary>
@@ -166,7 +161,7 @@ internal static partial class KeyCommands
     }
 
     /// <summary>MAXMEMORY_FLAG_LFU: allkeys-lfu and volatile-lfu.</summary>
-    private static bool IsLfuPolicy(string policy) => policy is "allkeys-lfu" or "volatile-lfu";
+    private static bool IsLfuPolicy(ServerConfig config) => (config.EvictionPolicy & EvictionPolicy.Lfu) != 0;
 
     /// <summary>
     /// tryObjectEncoding shares the integers 0..9999 unless maxmemory is set with a policy that needs per-key

@@ -194,39 +194,16 @@ internal static partial class KeyCommands
         KeyTable table = db.Table;
         while (table.Count > 0)
         {
-            int index = RandomSlot(table);
+            int index = table.RandomSlot();
             if (db.IsExpired(index))
             {
                 db.ExpireAt(index);
                 continue;
             }
-            c.Reply.WriteBulk(table[index].Key);
+            c.Reply.WriteBulk(table.Peek(index).Key);
             return;
         }
         c.Reply.WriteNull();
-    }
-
-    /// <summary>
-    /// An occupied slot drawn at random (the table must not be empty). Slots are drawn uniformly; a table made
-    /// sparse by deletions falls back, after 64 misses, to the next occupied slot after a random one, so the
-    /// cost stays bounded by the slot count.
-    /// </summary>
-    private static int RandomSlot(KeyTable table)
-    {
-        int slots = table.SlotCount;
-        for (int tries = 0; tries < 64; tries++)
-        {
-            int index = Random.Shared.Next(slots);
-            if (table[index].Key is not null) return index;
-        }
-        int start = Random.Shared.Next(slots);
-        for (int n = 0; n < slots; n++)
-        {
-            int index = start + n;
-            if (index >= slots) index -= slots;
-            if (table[index].Key is not null) return index;
-        }
-        throw new InvalidOperationException("KeyTable.Count is positive but no slot holds a key.");
     }
 
     /// <summary>COPY source destination [DB destination-db] [REPLACE]</summary>
@@ -291,7 +268,7 @@ internal static partial class KeyCommands
         // dbDelete + dbAdd of an existing destination: reusing its slot is the same to every observer.
         if (to < 0) to = dst.Table.AddNew(c.Args.ToArray(2));
         StoreValue(dst.Table, to, in source, copy);
-        dst.Table[to].AccessedAt = c.Server.Keyspace.NowSeconds;
+        c.Server.Keyspace.Stamp(ref dst.Table.Peek(to));
         dst.Table.SetExpire(to, source.ExpireAt);
         // copyCommand: dbAdd of the destination (after deleting what it held), then it alone is signalled.
         dst.KeyAdded(c.Args[2]);

@@ -1,5 +1,4 @@
 using System.Runtime;
-using System.Runtime.CompilerServices;
 using System.Text;
 using RedisFast.Protocol;
 using RedisFast.Storage;
@@ -9,20 +8,12 @@ namespace RedisFast.Commands;
 
 /// <summary>
 /// MEMORY USAGE / STATS / DOCTOR / PURGE / MALLOC-STATS / HELP (object.c memoryCommand). The figures are RedisFast's own:
-/// the managed heap as INFO memory reports it, and per key an estimate of the .NET objects holding it (arrays with
-/// their headers, table slots), sampling collections as Redis does (SAMPLES, default 5, 0 for all). They answer the
-/// same questions as redis-server's, not with its allocator's numbers.
+/// INFO memory's count (<see cref="Server.RedisServer.UsedMemory"/>), and per key the same count's share of it
+/// (<see cref="MemorySize"/>: the .NET objects holding the key and its value). They answer the same questions as
+/// redis-server's, not with its allocator's numbers.
 /// </summary>
 internal static class MemoryCommands
 {
-    /// <summary>A byte[] of no length: object header, method table and length, as the runtime lays it out on x64.</summary>
-    private const int ArrayHeader = 24;
-
-    /// <summary>A reference in an array or a field.</summary>
-    private const int Reference = 8;
-
-    private const long DefaultSamples = 5;
-
     private static readonly string[] HelpLines =
     [
         "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -56,12 +47,11 @@ internal static class MemoryCommands
     /// <summary>MEMORY USAGE key [SAMPLES count]: the bytes of the key and its value, null when the key is missing.</summary>
     public static void Usage(Client c)
     {
-        long samples = DefaultSamples;
         for (int j = 3; j < c.Argc; j++)
         {
             if (Ascii.EqualsIgnoreCase(c.Args[j], "samples"u8) && j + 1 < c.Argc)
             {
-                if (!NumberParser.TryParseInt64(c.Args[++j], out samples))
+                if (!NumberParser.TryParseInt64(c.Args[++j], out long samples))
                 {
                     c.Reply.WriteError(Errors.NotInteger);
                     return;
@@ -71,7 +61,6 @@ internal static class MemoryCommands
                     c.Reply.WriteError(Errors.Syntax);
                     return;
                 }
-                if (samples == 0) samples = long.MaxValue;
             }
             else
             {
@@ -87,83 +76,33 @@ internal static class MemoryCommands
             c.Reply.WriteNull();
             return;
         }
-        ref KeyEntry e = ref db.Table.Peek(index);
-        c.Reply.WriteInteger(Unsafe.SizeOf<KeyEntry>() + sizeof(int) + ArrayBytes(e.Key!.Length) + ValueBytes(e, samples));
+        // The count maxmemory limits, kept as the key changes (MemorySize.Of): exact and O(1), so SAMPLES has nothing
+        // to estimate.
+        c.Reply.WriteInteger(MemorySize.Of(db.Table.Peek(index)));
     }
-
-    /// <summary>A byte[] of <paramref name="length"/> bytes, rounded up to the 8-byte allocation unit.</summary>
-    private static long ArrayBytes(long length) => (ArrayHeader + length + 7) & ~7L;
-
-    /// <summary>objectComputeSize: what the value holds, collections estimated from their first <paramref name="samples"/> elements.</summary>
-    private static long ValueBytes(in KeyEntry e, long samples)
-    {
-        switch (e.Value)
-        {
-            case null:
-                return 0;
-            case byte[] buffer:
-                return ArrayBytes(buffer.Length);
-            case RedisList list:
-            {
-                long seen = 0, bytes = 0;
-                for (int i = 0; i < list.Count && seen < samples; i++, seen++) bytes += ArrayBytes(list[i].Length) + Reference;
-                return Scaled(bytes, seen, list.Count);
-            }
-            case RedisSet set:
-            {
-                if (set.IsIntset) return ArrayBytes((long)set.Count * sizeof(long));
-                long seen = 0, bytes = 0;
-                Span<byte> scratch = stackalloc byte[20];
-                // A hash table slot: the member's reference, its hash and the chain link.
-                for (int p = set.First(); p >= 0 && seen < samples; p = set.Next(p), seen++) bytes += ArrayBytes(set.MemberAt(p, scratch).Length) + 2 * Reference;
-                return Scaled(bytes, seen, set.Count);
-            }
-            case RedisHash hash:
-            {
-                long seen = 0, bytes = 0;
-                int perField = hash.IsCompact ? 2 : 3 * Reference + 2 * ArrayHeader;
-                for (int p = hash.First(); p >= 0 && seen < samples; p = hash.Next(p), seen++)
-                    bytes += hash.FieldAt(p).Length + hash.ValueAt(p).Length + perField;
-                return Scaled(bytes, seen, hash.Count);
-            }
-            case RedisSortedSet zset:
-            {
-                long seen = 0, bytes = 0;
-                // A listpack member: its array and score; a skiplist member: also its node and table slot.
-                int perMember = zset.EncodingName == "listpack" ? Reference + sizeof(double) : 8 * Reference + sizeof(double);
-                for (ZIterator it = zset.AtRank(0); it.Valid && seen < samples; it.MoveNext(), seen++) bytes += ArrayBytes(it.Member.Length) + perMember;
-                return Scaled(bytes, seen, zset.Count);
-            }
-            default:
-                return 0;
-        }
-    }
-
-    /// <summary>The sampled bytes extrapolated to the whole collection, as objectComputeSize averages its samples.</summary>
-    private static long Scaled(long bytes, long seen, long count) => seen == 0 ? 0 : bytes * count / seen;
 
     /// <summary>MEMORY STATS: Redis's fields, filled from the managed heap and the keyspace.</summary>
     public static void Stats(Client c)
     {
         Server.RedisServer server = c.Server;
-        long used = GC.GetTotalMemory(false);
+        long used = server.UsedMemory;
         long peak = Math.Max(used, server.Metrics.PeakMemory);
         long startup = server.Metrics.StartupMemory;
         long rss = Environment.WorkingSet;
-        long keys = 0, tables = 0;
+        long keys = 0;
         int databases = 0;
         foreach (Database db in server.Keyspace.Databases)
         {
             if (db.Count == 0) continue;
             databases++;
             keys += db.Count;
-            tables += (long)db.Table.SlotCount * (Unsafe.SizeOf<KeyEntry>() + sizeof(int));
         }
         long clients = 0;
         foreach (Client client in server.Clients.Values)
             clients += client.Connection.QueryBufferCapacity + client.Connection.Output.Pending;
-        long overhead = Math.Min(used, startup + clients + tables);
-        long dataset = used - overhead;
+        // The keys' slots are counted in the keyspace's bytes; here they are overhead, as Redis's dict entries.
+        long dataset = server.Keyspace.UsedBytes - keys * MemorySize.KeySlot;
+        long overhead = used - dataset;
         c.Reply.WriteMapHeader(27 + databases);
         Field(c, "peak.allocated"u8, peak);
         Field(c, "total.allocated"u8, used);
@@ -180,7 +119,7 @@ internal static class MemoryCommands
             if (db.Count == 0) continue;
             c.Reply.WriteBulk(Encoding.ASCII.GetBytes("db." + db.Id));
             c.Reply.WriteMapHeader(3);
-            Field(c, "overhead.hashtable.main"u8, (long)db.Table.SlotCount * (Unsafe.SizeOf<KeyEntry>() + sizeof(int)));
+            Field(c, "overhead.hashtable.main"u8, (long)db.Table.SlotCount * MemorySize.KeySlot);
             Field(c, "overhead.hashtable.expires"u8, (long)db.Table.VolatileCount * sizeof(int));
             Field(c, "overhead.hashtable.slot-to-keys"u8, 0);
         }
@@ -218,7 +157,7 @@ internal static class MemoryCommands
     /// <summary>MEMORY DOCTOR: Redis's report texts for an almost empty instance, a past peak, or no issue.</summary>
     public static void Doctor(Client c)
     {
-        long used = GC.GetTotalMemory(false);
+        long used = c.Server.UsedMemory;
         long peak = Math.Max(used, c.Server.Metrics.PeakMemory);
         string report;
         if (used < 5 * 1024 * 1024)

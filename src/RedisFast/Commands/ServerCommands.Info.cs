@@ -142,12 +142,12 @@ internal static partial class ServerCommands
 
     private static void WriteMemory(InfoWriter w, RedisServer server)
     {
-        long used = GC.GetTotalMemory(false);
+        long dataset = server.Keyspace.UsedBytes;
+        long used = server.UsedMemory;
         long peak = Math.Max(used, server.Metrics.PeakMemory);
         long rss = Environment.WorkingSet;
         long startup = server.Metrics.StartupMemory;
-        long overhead = Math.Min(used, startup);
-        long dataset = used - overhead;
+        long overhead = used - dataset;
         long system = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         long maxMemory = server.Config.MaxMemory;
         long luaMemory = server.Scripts.LuaMemory, scriptsMemory = server.Scripts.ScriptsMemory;
@@ -275,7 +275,7 @@ internal static partial class ServerCommands
             .Field("expired_stale_perc", F2(k.ExpiredStalePercentSamples))
             .Field("expired_time_cap_reached_count", k.ExpiredTimeCapReachedCount)
             .Field("expire_cycle_cpu_milliseconds", k.ExpireCycleCpuMilliseconds)
-            .Field("evicted_keys", 0)
+            .Field("evicted_keys", server.Stats.EvictedKeys)
             .Field("evicted_clients", 0)
             .Field("total_eviction_exceeded_time", 0)
             .Field("current_eviction_exceeded_time", 0)

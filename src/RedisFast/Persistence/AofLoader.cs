@@ -182,6 +182,7 @@ internal static class AofLoader
     private static void Replay(RedisServer server, byte[] data, AofScan scan, string fileName)
     {
         var client = new Connection(server, null);
+        client.Client.MustObey = true;
         try
         {
             int runStart = -1, runEnd = -1;

@@ -115,11 +115,15 @@ internal sealed class Propagator
         EndEntry();
     }
 
-    /// <summary>A key was deleted because it expired (lazily or by the active cycle): logged as DEL (lazyfree-lazy-expire no).</summary>
-    public void KeyExpired(Database db, ReadOnlySpan<byte> key)
+    /// <summary>
+    /// A key was deleted outside a command's own writes, because it expired (lazily or by the active cycle) or was
+    /// evicted: logged as DEL, or UNLINK when <paramref name="unlink"/> (lazyfree-lazy-expire / -eviction), as
+    /// Redis's propagateDeletion.
+    /// </summary>
+    public void KeyDeleted(Database db, ReadOnlySpan<byte> key, bool unlink)
     {
         BeginEntry(db.Id);
-        Write("*2\r\n$3\r\nDEL\r\n"u8);
+        Write(unlink ? "*2\r\n$6\r\nUNLINK\r\n"u8 : "*2\r\n$3\r\nDEL\r\n"u8);
         WriteBulk(key);
         EndEntry();
     }

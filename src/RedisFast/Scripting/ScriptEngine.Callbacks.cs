@@ -251,8 +251,13 @@ internal sealed unsafe partial class ScriptEngine
             if (_readOnly) return Fail(l, "Write commands are not allowed from read-only scripts.", raise);
             if ((_server.Rdb.WriteError ?? _server.Aof.WriteError) is { } diskError) return Fail(l, "-" + diskError, raise);
         }
+        // scriptVerifyOOM: over maxmemory when the script started, its first write that may add memory is refused
+        // (a script that already wrote cannot stop halfway).
+        if ((command.Flags & CommandFlags.DenyOom) != 0 && !_wrote && !_mayUseMemory && _server.Config.MaxMemory != 0 && _server.OutOfMemoryBeforeCommand)
+            return Fail(l, "-OOM command not allowed when used memory > 'maxmemory'.", raise);
         if ((_replicate & 1) == 0) _server.Aof.Propagator?.SkipCurrent();
         _client.RunForScript(command, _args);
+        if ((command.Flags & CommandFlags.Write) != 0) _wrote = true;
         ReadOnlySpan<byte> reply = TakeReply();
         int position = 0;
         PushReply(l, reply, ref position);

@@ -33,6 +33,8 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
 
     // State of the running script.
     private bool _readOnly;
+    private bool _mayUseMemory;  // SCRIPT_ALLOW_OOM, or the AOF loader's script: no OOM refusal
+    private bool _wrote;         // SCRIPT_WRITE_DIRTY: a write command ran
     private int _replicate;
     // rand.c's generator state, process-wide in Redis and never reseeded but by math.randomseed: its initial X2 X1 X0.
     private ulong _rand48 = 0x1234_ABCD_330E;
@@ -55,6 +57,12 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     private bool MayRun(Client c, ScriptFlags flags, bool readOnlyCommand)
     {
         if ((flags & (ScriptFlags.EvalCompatMode | ScriptFlags.NoWrites)) != 0) return true;
+        // processCommand refuses such a script as a denyoom command (getCommandFlags: no no-writes, no allow-oom).
+        if ((flags & ScriptFlags.AllowOom) == 0 && _server.Config.MaxMemory != 0 && _server.OutOfMemoryBeforeCommand && !c.MustObey)
+        {
+            c.Reply.WriteError("OOM command not allowed when used memory > 'maxmemory'."u8);
+            return false;
+        }
         if (_server.Rdb.WriteError is not null)
         {
             c.Reply.WriteError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts."u8);
@@ -82,6 +90,8 @@ internal sealed unsafe partial class ScriptEngine : IDisposable
     {
         nint l = _l;
         _readOnly = readOnlyCommand || (flags & ScriptFlags.NoWrites) != 0;
+        _mayUseMemory = (flags & ScriptFlags.AllowOom) != 0 || c.MustObey;
+        _wrote = false;
         CurrentName = name;
         _replicate = 3;
         _client.Select(c.Db.Id);

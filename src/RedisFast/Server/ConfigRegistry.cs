@@ -92,8 +92,8 @@ public sealed partial class ConfigRegistry
         Bool("stop-writes-on-bgsave-error", null, None, true, () => c.StopWritesOnBgsaveError, v => c.StopWritesOnBgsaveError = v);
         Bool("set-proc-title", null, Immutable, true);
         Bool("dynamic-hz", null, None, true);
-        Bool("lazyfree-lazy-eviction", null, None, false);
-        Bool("lazyfree-lazy-expire", null, None, false);
+        Bool("lazyfree-lazy-eviction", null, None, false, () => c.LazyfreeLazyEviction, v => c.LazyfreeLazyEviction = v);
+        Bool("lazyfree-lazy-expire", null, None, false, () => c.LazyfreeLazyExpire, v => c.LazyfreeLazyExpire = v);
         Bool("lazyfree-lazy-server-del", null, None, false);
         Bool("lazyfree-lazy-user-del", null, None, false);
         Bool("lazyfree-lazy-user-flush", null, None, false);
@@ -216,12 +216,12 @@ public sealed partial class ConfigRegistry
         Int("active-defrag-cycle-max", null, None, 1, 99, 25);
         Int("active-defrag-threshold-lower", null, None, 0, 1000, 10);
         Int("active-defrag-threshold-upper", null, None, 0, 1000, 100);
-        Int("lfu-log-factor", null, None, 0, IntMax, 10);
-        Int("lfu-decay-time", null, None, 0, IntMax, 1);
+        Int("lfu-log-factor", null, None, 0, IntMax, 10, () => c.LfuLogFactor, v => c.LfuLogFactor = (int)v);
+        Int("lfu-decay-time", null, None, 0, IntMax, 1, () => c.LfuDecayTime, v => c.LfuDecayTime = (int)v);
         Int("replica-priority", "slave-priority", None, 0, IntMax, 100);
         Int("repl-diskless-sync-delay", null, None, 0, IntMax, 5);
-        Int("maxmemory-samples", null, None, 1, 64, 5);
-        Int("maxmemory-eviction-tenacity", null, None, 0, 100, 10);
+        Int("maxmemory-samples", null, None, 1, 64, 5, () => c.MaxMemorySamples, v => c.MaxMemorySamples = (int)v);
+        Int("maxmemory-eviction-tenacity", null, None, 0, 100, 10, () => c.MaxMemoryEvictionTenacity, v => c.MaxMemoryEvictionTenacity = (int)v);
         Int("timeout", null, None, 0, IntMax, 0, () => c.Timeout, v => c.Timeout = (int)v);
         Int("replica-announce-port", "slave-announce-port", None, 0, 65535, 0);
         Int("tcp-backlog", null, Immutable, 0, IntMax, 511, () => c.TcpBacklog, v => c.TcpBacklog = (int)v);

@@ -20,25 +20,29 @@ internal sealed class InstantaneousMetrics
 
     public double OpsPerSecond => _ops.Mean;
 
-    /// <summary>Highest GC heap size seen (INFO used_memory_peak).</summary>
+    /// <summary>Highest <see cref="RedisServer.UsedMemory"/> seen (INFO used_memory_peak).</summary>
     public long PeakMemory { get; private set; }
 
-    /// <summary>GC heap size when the server was created (INFO used_memory_startup).</summary>
-    public long StartupMemory { get; } = GC.GetTotalMemory(false);
+    /// <summary>
+    /// INFO used_memory_startup: what creating the server allocated (its databases, pools and registries; not the static
+    /// command table nor the AOF's fixed ring), measured on the creating thread, so it is this server's own figure even
+    /// when several share a process.
+    /// </summary>
+    public long StartupMemory { get; internal set; }
 
     public double InputKbps => _input.Mean / 1024;
 
     public double OutputKbps => _output.Mean / 1024;
 
     /// <summary>Cron task: takes a sample when at least 100 ms have passed since the last one.</summary>
-    public void Sample(RedisServer server) => Sample(server.Stats, Environment.TickCount64);
+    public void Sample(RedisServer server) => Sample(server.Stats, Environment.TickCount64, server.UsedMemory);
 
     /// <summary>Takes a sample of <paramref name="stats"/> at <paramref name="nowMs"/> (monotonic milliseconds) if one is due.</summary>
-    internal void Sample(ServerStats stats, long nowMs)
+    internal void Sample(ServerStats stats, long nowMs, long usedMemory = 0)
     {
+        PeakMemory = Math.Max(PeakMemory, usedMemory);
         if (nowMs - _lastSampleMs < PeriodMs) return;
         _lastSampleMs = nowMs;
-        PeakMemory = Math.Max(PeakMemory, GC.GetTotalMemory(false));
         _ops.Track(stats.CommandsProcessed, nowMs);
         _input.Track(stats.NetInputBytes, nowMs);
         _output.Track(stats.NetOutputBytes, nowMs);

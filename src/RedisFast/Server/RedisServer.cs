@@ -24,10 +24,14 @@ public sealed class RedisServer : IDisposable
 
     public RedisServer(ServerConfig config)
     {
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         Config = config;
         Log = new ServerLog(config);
-        Keyspace = new Keyspace(config.Databases);
+        Keyspace = new Keyspace(config.Databases) { Config = config };
+        Eviction = new Eviction(this);
+        long tablesFrom = GC.GetAllocatedBytesForCurrentThread();
         Commands = CommandTable.Create();
+        long notCounted = GC.GetAllocatedBytesForCurrentThread() - tablesFrom;
         Watches = new WatchRegistry(Keyspace);
         PubSub = new PubSubRegistry();
         Monitors = new MonitorFeed();
@@ -43,23 +47,28 @@ public sealed class RedisServer : IDisposable
         ReplicationId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         CronTasks.Add(Metrics.Sample);
         CronTasks.Add(static s => s.CloseIdleClients());
+        long aofFrom = GC.GetAllocatedBytesForCurrentThread();
         Aof = new Persistence.AppendOnlyFile(this);
+        notCounted += GC.GetAllocatedBytesForCurrentThread() - aofFrom;
         Rdb = new Persistence.RdbFile(this);
         Scripts = new Scripting.ScriptEngine(this);
         Functions = new Scripting.ScriptEngine(this);
         Keyspace.ExpiredKeyListener = OnKeyExpired;
         Keyspace.KeyAddedListener = (db, key) => KeyspaceEvents.Notify(this, KeyspaceEvents.New, "new"u8, key, db.Id);
         Keyspace.KeyMissListener = (db, key) => KeyspaceEvents.Notify(this, KeyspaceEvents.KeyMiss, "keymiss"u8, key, db.Id);
+        // The command table (with COMMAND DOCS) is static data, in Redis's binary; the AOF's ring is its fixed-size
+        // buffer, which Redis leaves out of what maxmemory limits: neither is counted.
+        Metrics.StartupMemory = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore - notCounted;
     }
 
     /// <summary>
     /// A key found expired (lazily or by the active cycle) is being deleted: the "expired" event (notify-keyspace-events
-    /// x), and a DEL in the AOF (propagateDeletion, lazyfree-lazy-expire no).
+    /// x), and a DEL in the AOF (propagateDeletion: UNLINK with lazyfree-lazy-expire).
     /// </summary>
     private void OnKeyExpired(Database db, ReadOnlySpan<byte> key)
     {
         KeyspaceEvents.Notify(this, KeyspaceEvents.Expired, "expired"u8, key, db.Id);
-        Aof.Propagator?.KeyExpired(db, key);
+        Aof.Propagator?.KeyDeleted(db, key, Config.LazyfreeLazyExpire);
     }
 
     /// <summary>EVAL's engine: a Lua state and the script cache.</summary>
@@ -91,6 +100,23 @@ public sealed class RedisServer : IDisposable
 
     /// <summary>instantaneous_ops_per_sec and friends, sampled by a cron task.</summary>
     internal InstantaneousMetrics Metrics { get; } = new();
+
+    /// <summary>maxmemory's evictions (evict.c).</summary>
+    internal Eviction Eviction { get; }
+
+    /// <summary>
+    /// pre_command_oom_state: the memory used was over maxmemory with nothing left to evict when the current command
+    /// was checked; a script then refuses its first write that may add memory.
+    /// </summary>
+    internal bool OutOfMemoryBeforeCommand { get; set; }
+
+    /// <summary>
+    /// INFO used_memory, and what maxmemory limits: the managed heap when the server started, plus what the keys and
+    /// values hold (<see cref="Storage.Keyspace.UsedBytes"/>, kept as they change) and the cached scripts. Unlike the
+    /// heap's size it drops as soon as a key goes, as Redis's allocator count does, and it is this server's alone when
+    /// several share a process. Client buffers are not in it (Redis counts them).
+    /// </summary>
+    public long UsedMemory => Metrics.StartupMemory + Keyspace.UsedBytes + Scripts.ScriptsMemory;
 
     /// <summary>
     /// Shuts down as Redis does on SIGTERM/SIGINT (server.c sigShutdownHandler, then prepareForShutdown on the loop):
@@ -315,6 +341,8 @@ public sealed class RedisServer : IDisposable
     {
         Keyspace.RefreshClock();
         foreach (Action<RedisServer> task in CronTasks) task(this);
+        // The active expiry cycle deletes keys outside any command.
+        if (Keyspace.Memory.HasChanges) Keyspace.Memory.Settle();
     }
 
     /// <summary>Periodic tasks run on the loop at hz (active expiry, client timeouts, stats sampling).</summary>

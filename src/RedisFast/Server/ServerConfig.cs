@@ -120,8 +120,42 @@ public sealed class ServerConfig
 
     /// <summary>rdb-save-incremental-fsync: fsync RDB files every 32 MB while writing them.</summary>
     public bool RdbSaveIncrementalFsync { get; set; } = true;
+    /// <summary>maxmemory: the limit on <see cref="RedisServer.UsedMemory"/>, 0 for none.</summary>
     public long MaxMemory { get; set; }
-    public string MaxMemoryPolicy { get; set; } = "noeviction";
+
+    /// <summary>maxmemory-policy, as CONFIG GET reports it; <see cref="EvictionPolicy"/> is its parsed form.</summary>
+    public string MaxMemoryPolicy
+    {
+        get => _maxMemoryPolicy;
+        set
+        {
+            _maxMemoryPolicy = value;
+            EvictionPolicy = Eviction.Parse(value) ?? EvictionPolicy.NoEviction;
+        }
+    }
+
+    private string _maxMemoryPolicy = "noeviction";
+
+    /// <summary>What maxmemory-policy says to evict.</summary>
+    internal EvictionPolicy EvictionPolicy { get; private set; }
+
+    /// <summary>maxmemory-samples: keys sampled per database for each eviction pool refill.</summary>
+    public int MaxMemorySamples { get; set; } = 5;
+
+    /// <summary>maxmemory-eviction-tenacity: how long one eviction pass may run (see Eviction.TimeLimitTicks).</summary>
+    public int MaxMemoryEvictionTenacity { get; set; } = 10;
+
+    /// <summary>lfu-log-factor: how slowly the LFU access counter climbs.</summary>
+    public int LfuLogFactor { get; set; } = 10;
+
+    /// <summary>lfu-decay-time: minutes per point the LFU access counter loses while a key is not accessed.</summary>
+    public int LfuDecayTime { get; set; } = 1;
+
+    /// <summary>lazyfree-lazy-eviction: evicted keys are logged to the AOF as UNLINK rather than DEL.</summary>
+    public bool LazyfreeLazyEviction { get; set; }
+
+    /// <summary>lazyfree-lazy-expire: expired keys are logged to the AOF as UNLINK rather than DEL.</summary>
+    public bool LazyfreeLazyExpire { get; set; }
 
     /// <summary>zset-max-listpack-entries: a sorted set with more elements uses the skiplist encoding.</summary>
     public int ZsetMaxListpackEntries { get; set; } = 128;

@@ -10,6 +10,9 @@ public sealed class ServerStats
     public long NetOutputBytes;
     public long RejectedCalls;
 
+    /// <summary>Keys evicted for maxmemory (INFO stats evicted_keys).</summary>
+    public long EvictedKeys;
+
     /// <summary>Socket send operations started (one per batch of replies when the socket keeps up).</summary>
     public long SendCalls;
 
@@ -22,6 +25,6 @@ public sealed class ServerStats
 
     public void Reset()
     {
-        CommandsProcessed = ConnectionsReceived = RejectedConnections = NetInputBytes = NetOutputBytes = RejectedCalls = SendCalls = 0;
+        CommandsProcessed = ConnectionsReceived = RejectedConnections = NetInputBytes = NetOutputBytes = RejectedCalls = SendCalls = EvictedKeys = 0;
     }
 }

@@ -18,12 +18,16 @@ internal sealed class Database
     {
         _keyspace = keyspace;
         Id = id;
+        Table = new KeyTable(memory: keyspace.Memory);
     }
 
     public int Id { get; }
 
+    /// <summary>The keyspace this database belongs to.</summary>
+    public Keyspace Keyspace => _keyspace;
+
     /// <summary>The keys; replaced wholesale by FLUSHDB and SWAPDB.</summary>
-    public KeyTable Table { get; set; } = new();
+    public KeyTable Table { get; set; }
 
     public int Count => Table.Count;
 
@@ -33,7 +37,7 @@ internal sealed class Database
     /// </summary>
     public void Reserve(int keys)
     {
-        if (Table.SlotCount == 0 && Table.Snapshot is null) Table = new KeyTable(keys);
+        if (Table.SlotCount == 0 && Table.Snapshot is null) Table = new KeyTable(keys, _keyspace.Memory);
     }
 
     /// <summary>The slot of a live key, or -1; an expired key is deleted on the way (lazy expiry).</summary>
@@ -46,7 +50,7 @@ internal sealed class Database
             ExpireAt(index);
             return -1;
         }
-        if (index >= 0) Table.Peek(index).AccessedAt = _keyspace.NowSeconds;
+        if (index >= 0) _keyspace.Touch(ref Table.Peek(index));
         return index;
     }
 
@@ -110,8 +114,15 @@ internal sealed class Database
             // The slot now holds no value (Kind None): to a listener the key no longer exists.
             _keyspace.ModifiedKeyListener?.Invoke(this, key);
         }
-        if (added) _keyspace.KeyAddedListener?.Invoke(this, key);
-        Table.Peek(index).AccessedAt = _keyspace.NowSeconds;
+        if (added)
+        {
+            _keyspace.KeyAddedListener?.Invoke(this, key);
+            _keyspace.Stamp(ref Table.Peek(index));
+        }
+        else
+        {
+            _keyspace.Touch(ref Table.Peek(index));
+        }
         return index;
     }
 

@@ -41,4 +41,10 @@ internal struct KeyEntry
     public uint AccessedAt;
 
     public ValueKind Kind;
+
+    /// <summary>
+    /// The slot's size before its current change is recorded in <see cref="KeyspaceMemory"/> and not yet settled:
+    /// it is not recorded again meanwhile. Kept through a removal (the record covers the slot, whoever reuses it).
+    /// </summary>
+    public bool SizePending;
 }

@@ -42,9 +42,14 @@ internal sealed class KeyTable
     private int[] _volatile = new int[16];
     private int _volatileCount;
     private TableSnapshot? _snapshot;
+    private readonly KeyspaceMemory? _memory;
+    private long _bytes;
 
-    public KeyTable(int capacity = MinCapacity)
+    /// <param name="capacity">Slots to start with.</param>
+    /// <param name="memory">Where changed slots are recorded for <see cref="Bytes"/>; null keeps no count.</param>
+    public KeyTable(int capacity = MinCapacity, KeyspaceMemory? memory = null)
     {
+        _memory = memory;
         int size = RoundUpToPowerOf2(Math.Max(capacity, MinCapacity));
         _buckets = new IncrementalBuckets(size);
         int segments = Math.Max(size >> SegmentShift, 1);
@@ -55,6 +60,12 @@ internal sealed class KeyTable
 
     /// <summary>Number of keys, expired or not.</summary>
     public int Count => _used - _freeCount;
+
+    /// <summary>
+    /// What the keys and values hold (<see cref="MemorySize.Of(in KeyEntry)"/> summed), as of the last
+    /// <see cref="KeyspaceMemory.Settle"/>.
+    /// </summary>
+    public long Bytes => _bytes;
 
     /// <summary>Number of keys with an expiry.</summary>
     public int VolatileCount => _volatileCount;
@@ -78,8 +89,24 @@ internal sealed class KeyTable
         {
             ref KeyEntry e = ref EntryAt(index);
             if (_snapshot is not null) _snapshot.BeforeChange(ref e, index, removal: false, force: false);
+            if (!e.SizePending && _memory is not null) BeforeResize(ref e, index);
             return ref e;
         }
+    }
+
+    /// <summary>The slot may change size: its size now is recorded for <see cref="KeyspaceMemory.Settle"/>.</summary>
+    private void BeforeResize(ref KeyEntry e, int index)
+    {
+        e.SizePending = true;
+        _memory!.Record(this, index, MemorySize.Of(e));
+    }
+
+    /// <summary>Counts slot <paramref name="index"/>'s change in size since it was <paramref name="before"/> bytes.</summary>
+    internal void Settle(int index, long before)
+    {
+        ref KeyEntry e = ref EntryAt(index);
+        e.SizePending = false;
+        _bytes += MemorySize.Of(e) - before;
     }
 
     /// <summary>
@@ -114,6 +141,29 @@ internal sealed class KeyTable
     public void EndSnapshot(TableSnapshot snapshot)
     {
         if (_snapshot == snapshot) _snapshot = null;
+    }
+
+    /// <summary>
+    /// An occupied slot drawn at random (the table must not be empty). Slots are drawn uniformly; a table made
+    /// sparse by deletions falls back, after 64 misses, to the next occupied slot after a random one, so the
+    /// cost stays bounded by the slot count.
+    /// </summary>
+    public int RandomSlot()
+    {
+        int slots = _used;
+        for (int tries = 0; tries < 64; tries++)
+        {
+            int index = Random.Shared.Next(slots);
+            if (EntryAt(index).Key is not null) return index;
+        }
+        int start = Random.Shared.Next(slots);
+        for (int n = 0; n < slots; n++)
+        {
+            int index = start + n;
+            if (index >= slots) index -= slots;
+            if (EntryAt(index).Key is not null) return index;
+        }
+        throw new InvalidOperationException("KeyTable.Count is positive but no slot holds a key.");
     }
 
     /// <summary>The slot index of the <paramref name="n"/>-th key with an expiry (0 ≤ n &lt; VolatileCount).</summary>
@@ -179,6 +229,7 @@ internal sealed class KeyTable
         ref KeyEntry e = ref EntryAt(index);
         // A slot free at the snapshot instant (or freed since) is taken: the rewriter must not read it any more.
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
+        if (!e.SizePending && _memory is not null) BeforeResize(ref e, index);
         e.Key = key;
         e.HashCode = hash;
         e.ExpireAt = NoExpiry;
@@ -198,9 +249,12 @@ internal sealed class KeyTable
         ref KeyEntry e = ref EntryAt(index);
         // Expiry and deletes happen outside write commands too (lazy expiry in a read, the active cycle).
         _snapshot?.BeforeChange(ref e, index, removal: true, force: true);
+        if (!e.SizePending && _memory is not null) BeforeResize(ref e, index);
         _buckets.Unlink(Links, index, e.HashCode);
         if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
+        bool pending = e.SizePending;
         e = default;
+        e.SizePending = pending;
         e.Next = StartOfFreeList - _freeList;
         _freeList = index;
         _freeCount++;
@@ -228,6 +282,9 @@ internal sealed class KeyTable
     /// <summary>Removes every key.</summary>
     public void Clear()
     {
+        // Recorded slots are settled while they still exist, then the count starts again from nothing.
+        _memory?.Settle();
+        _bytes = 0;
         // The old segments and their objects are unreachable from now on, so a snapshot keeps reading them untouched.
         _snapshot = null;
         _buckets = new IncrementalBuckets(MinCapacity);

@@ -15,6 +15,24 @@ internal sealed class Keyspace
 
     public Database[] Databases { get; }
 
+    /// <summary>Keeps the databases' byte counts (<see cref="KeyTable.Bytes"/>) as keys change.</summary>
+    public KeyspaceMemory Memory { get; } = new();
+
+    /// <summary>
+    /// What the keys and values of every database hold (INFO used_memory_dataset, what maxmemory limits), with the
+    /// changes made so far settled.
+    /// </summary>
+    public long UsedBytes
+    {
+        get
+        {
+            if (Memory.HasChanges) Memory.Settle();
+            long bytes = 0;
+            foreach (Database db in Databases) bytes += db.Table.Bytes;
+            return bytes;
+        }
+    }
+
     /// <summary>The command-time clock in Unix milliseconds; the loop refreshes it before each batch of commands.</summary>
     public long Now { get; private set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -62,6 +80,56 @@ internal sealed class Keyspace
     /// lookup stores it without a division.
     /// </summary>
     public uint NowSeconds { get; private set; } = (uint)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000);
+
+    /// <summary>The server's configuration (maxmemory-policy decides what <see cref="KeyEntry.AccessedAt"/> holds); null for a scratch keyspace.</summary>
+    public Server.ServerConfig? Config { get; init; }
+
+    /// <summary>
+    /// A key was accessed (lookupKey's LRU/LFU update): under an LFU maxmemory-policy its counter is decayed and then
+    /// maybe incremented, as evict.c updateLFU; otherwise its access time is stamped.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Touch(ref KeyEntry e)
+    {
+        if (Config is { EvictionPolicy: var policy } && (policy & Server.EvictionPolicy.Lfu) != 0) TouchLfu(ref e);
+        else e.AccessedAt = NowSeconds;
+    }
+
+    /// <summary>A key was created (createObject): its access time, or under an LFU policy the counter's start (LFU_INIT_VAL).</summary>
+    public void Stamp(ref KeyEntry e)
+    {
+        if (Config is { EvictionPolicy: var policy } && (policy & Server.EvictionPolicy.Lfu) != 0)
+            e.AccessedAt = (LfuMinutes << 8) | Server.Eviction.LfuInitialCount;
+        else e.AccessedAt = NowSeconds;
+    }
+
+    /// <summary>LFUGetTimeInMinutes: the LFU clock, minutes modulo 2^16.</summary>
+    private uint LfuMinutes => (NowSeconds / 60) & 0xFFFF;
+
+    private void TouchLfu(ref KeyEntry e)
+    {
+        uint counter = LfuCount(e.AccessedAt);
+        // LFULogIncr: a counter above LFU_INIT_VAL climbs with probability 1 / ((counter - 5) * lfu-log-factor + 1).
+        if (counter < 255)
+        {
+            double baseValue = Math.Max(0, (int)counter - Server.Eviction.LfuInitialCount);
+            if (Random.Shared.NextDouble() < 1.0 / (baseValue * Config!.LfuLogFactor + 1)) counter++;
+        }
+        e.AccessedAt = (LfuMinutes << 8) | counter;
+    }
+
+    /// <summary>
+    /// LFUDecrAndReturn: the access counter kept in <paramref name="stamp"/>, less a point per lfu-decay-time minutes
+    /// since it was last updated.
+    /// </summary>
+    public uint LfuCount(uint stamp)
+    {
+        uint then = stamp >> 8, counter = stamp & 255, now = LfuMinutes;
+        uint elapsed = now >= then ? now - then : 65535 - then + now;
+        int decay = Config?.LfuDecayTime ?? 0;
+        uint periods = decay > 0 ? elapsed / (uint)decay : 0;
+        return periods > counter ? 0 : counter - periods;
+    }
 
     public void RefreshClock()
     {

@@ -31,6 +31,12 @@ internal sealed class RedisHash : IPositionedCollection
     /// <summary>Whether the compact encoding is in use.</summary>
     public bool IsCompact => IsListpack;
 
+    /// <summary>The table's elements' share of <see cref="MemoryBytes"/> (0 for the compact encoding, counted by its array).</summary>
+    internal long ElementBytes => _table?.ElementBytes ?? 0;
+
+    /// <summary>What the hash holds (<see cref="MemorySize"/>): the listpack's array, or the table with its fields and values. O(1).</summary>
+    public long MemoryBytes => MemorySize.ObjectHeader + 24 + (_table?.MemoryBytes ?? MemorySize.Array(_listpack!.Length));
+
     /// <summary>OBJECT ENCODING's name.</summary>
     public string EncodingName => _table is null ? "listpack" : "hashtable";
 

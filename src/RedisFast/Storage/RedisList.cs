@@ -32,6 +32,7 @@ internal sealed class RedisList
     private int _head;           // ring position of element 0
     private int _count;
     private SharedSegments _sharing;
+    private long _elementBytes;  // MemorySize.Of of every element held: every write to a position keeps it
 
     public RedisList() : this(MinCapacity)
     {
@@ -44,6 +45,12 @@ internal sealed class RedisList
     }
 
     public int Count => _count;
+
+    /// <summary>The elements' share of <see cref="MemoryBytes"/>, kept as they change (tests check it against a walk).</summary>
+    internal long ElementBytes => _elementBytes;
+
+    /// <summary>What the list holds (<see cref="MemorySize"/>): the object, the ring's references and the elements. O(1).</summary>
+    public long MemoryBytes => MemorySize.ObjectHeader + 40 + (long)_capacity * MemorySize.Reference + _elementBytes;
 
     /// <summary>Chunks holding memory now (a small list's one chunk included): what a drained list gives back.</summary>
     internal int AllocatedChunks
@@ -61,7 +68,12 @@ internal sealed class RedisList
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => PositionRef((_head + index) & (_capacity - 1));
-        set => WritablePositionRef((_head + index) & (_capacity - 1)) = value;
+        set
+        {
+            ref byte[] slot = ref WritablePositionRef((_head + index) & (_capacity - 1));
+            _elementBytes += MemorySize.Of(value) - MemorySize.Of(slot);
+            slot = value;
+        }
     }
 
     /// <summary>Unchecked: a position is masked by the capacity (<see cref="Segments"/>).</summary>
@@ -95,6 +107,7 @@ internal sealed class RedisList
         if (_count == _capacity) Grow();
         _head = (_head - 1) & (_capacity - 1);
         WritablePositionRef(_head) = value;
+        _elementBytes += MemorySize.Of(value);
         _count++;
     }
 
@@ -103,6 +116,7 @@ internal sealed class RedisList
     {
         if (_count == _capacity) Grow();
         WritablePositionRef((_head + _count) & (_capacity - 1)) = value;
+        _elementBytes += MemorySize.Of(value);
         _count++;
     }
 
@@ -119,6 +133,7 @@ internal sealed class RedisList
         ref byte[] slot = ref WritablePositionRef(_head);
         byte[] value = slot;
         slot = null!;
+        _elementBytes -= MemorySize.Of(value);
         int vacated = _head;
         _head = (_head + 1) & (_capacity - 1);
         _count--;
@@ -134,6 +149,7 @@ internal sealed class RedisList
         ref byte[] slot = ref WritablePositionRef(vacated);
         byte[] value = slot;
         slot = null!;
+        _elementBytes -= MemorySize.Of(value);
         _count--;
         if (_capacity <= ChunkSize) ShrinkSmallIfSparse();
         else if ((vacated & ChunkMask) == 0) ReleaseIfDead(vacated >> ChunkShift);
@@ -277,6 +293,7 @@ internal sealed class RedisList
     {
         for (int i = 0; i < _count; i++) destination.WritablePositionRef(i) = this[i];
         destination._count = _count;
+        destination._elementBytes = _elementBytes;
     }
 
     /// <summary>

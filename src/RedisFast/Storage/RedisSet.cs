@@ -37,6 +37,12 @@ internal sealed class RedisSet : IPositionedCollection
     /// <summary>Whether the compact encoding is in use.</summary>
     public bool IsCompact => IsIntset;
 
+    /// <summary>The table's elements' share of <see cref="MemoryBytes"/> (0 for the compact encoding, counted by its array).</summary>
+    internal long ElementBytes => _table?.ElementBytes ?? 0;
+
+    /// <summary>What the set holds (<see cref="MemorySize"/>): the intset's array, or the table with its members. O(1).</summary>
+    public long MemoryBytes => MemorySize.ObjectHeader + 24 + (_table?.MemoryBytes ?? MemorySize.Array((long)_ints!.Length * sizeof(long)));
+
     /// <summary>OBJECT ENCODING's name.</summary>
     public string EncodingName => _table is null ? "intset" : "hashtable";
 

@@ -18,6 +18,7 @@ internal sealed partial class RedisSortedSet
     private byte[][]? _lpMembers;
     private double[]? _lpScores;
     private int _lpCount;
+    private long _lpMemberBytes;  // MemorySize.Of of the listpack's members
 
     private ZSkipList? _zsl;
     private SlotTable<double>? _table;
@@ -57,6 +58,19 @@ internal sealed partial class RedisSortedSet
 
     /// <summary>The OBJECT ENCODING name.</summary>
     public string EncodingName => IsListpack ? "listpack" : "skiplist";
+
+    /// <summary>
+    /// What the set holds (<see cref="MemorySize"/>): a listpack's arrays and members, or the member table (whose keys
+    /// are the members) and a skiplist node per member (the node, its level array: 1.33 levels on average). O(1).
+    /// </summary>
+    public long MemoryBytes => MemorySize.ObjectHeader + 40 + (_zsl is null
+        ? MemorySize.Array((long)_lpMembers!.Length * MemorySize.Reference) + MemorySize.Array((long)_lpScores!.Length * sizeof(double)) + _lpMemberBytes
+        : _table!.MemoryBytes + (long)_zsl.Count * SkipListNodeBytes);
+
+    private const int SkipListNodeBytes = 48 + 48;
+
+    /// <summary>The members' share of <see cref="MemoryBytes"/>, kept as they change (tests check it against a walk).</summary>
+    internal long ElementBytes => _zsl is null ? _lpMemberBytes : _table!.ElementBytes;
 
     /// <summary>ZCARD.</summary>
     public int Count => _zsl is null ? _lpCount : _zsl.Count;
@@ -124,10 +138,12 @@ internal sealed partial class RedisSortedSet
         _lpMembers[pos] = member;
         _lpScores![pos] = score;
         _lpCount++;
+        _lpMemberBytes += MemorySize.Of(member);
     }
 
     private void LpDeleteRange(int start, int count)
     {
+        for (int i = start; i < start + count; i++) _lpMemberBytes -= MemorySize.Of(_lpMembers![i]);
         int tail = _lpCount - start - count;
         if (tail > 0)
         {
@@ -275,6 +291,7 @@ internal sealed partial class RedisSortedSet
         _lpMembers = null;
         _lpScores = null;
         _lpCount = 0;
+        _lpMemberBytes = 0;
     }
 
     /// <summary>
@@ -288,11 +305,14 @@ internal sealed partial class RedisSortedSet
         var members = new byte[Math.Max(count, 1)][];
         var scores = new double[Math.Max(count, 1)];
         int i = 0;
+        long memberBytes = 0;
         for (ZSkipListNode? x = _zsl.First; x is not null; x = x.Levels[0].Forward, i++)
         {
             members[i] = x.Member;
             scores[i] = x.Score;
+            memberBytes += MemorySize.Of(x.Member);
         }
+        _lpMemberBytes = memberBytes;
         _zsl = null;
         _table = null;
         _lpMembers = members;
@@ -327,6 +347,7 @@ internal sealed partial class RedisSortedSet
             copy._lpMembers = (byte[][])_lpMembers!.Clone();
             copy._lpScores = (double[])_lpScores!.Clone();
             copy._lpCount = _lpCount;
+            copy._lpMemberBytes = _lpMemberBytes;
             return copy;
         }
         // The copy keeps the original's slots, so a cursor taken on one pages the other the same way.

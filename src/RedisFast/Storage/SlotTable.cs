@@ -35,6 +35,7 @@ internal sealed class SlotTable<TValue>
     private int _freeList = -1;
     private int _freeCount;
     private SharedSegments _sharing;
+    private long _elementBytes;  // MemorySize.Of of every key and byte-string value held
 
     private struct Item
     {
@@ -57,6 +58,14 @@ internal sealed class SlotTable<TValue>
     /// <summary>Number of elements.</summary>
     public int Count => _used - _freeCount;
 
+    /// <summary>The keys' and values' share of <see cref="MemoryBytes"/>, kept as they change (tests check it against a walk).</summary>
+    internal long ElementBytes => _elementBytes;
+
+    /// <summary>What the table holds (<see cref="MemorySize"/>): its slots and buckets, keys and byte-string values. O(1).</summary>
+    public long MemoryBytes => MemorySize.ObjectHeader + 64 + (long)_capacity * (Unsafe.SizeOf<Item>() + sizeof(int)) + _elementBytes;
+
+    private static long ValueBytes(TValue value) => value is byte[] bytes ? MemorySize.Array(bytes.Length) : 0;
+
     /// <summary>Slots a cursor can visit: indices are in [0, SlotCount); a free slot has a null key.</summary>
     public int SlotCount => _used;
 
@@ -70,7 +79,12 @@ internal sealed class SlotTable<TValue>
     public TValue ValueAt(int index) => ItemAt(index).Value;
 
     /// <summary>Replaces the value at an occupied slot.</summary>
-    public void SetValueAt(int index, TValue value) => WritableItemAt(index).Value = value;
+    public void SetValueAt(int index, TValue value)
+    {
+        ref Item item = ref WritableItemAt(index);
+        _elementBytes += ValueBytes(value) - ValueBytes(item.Value);
+        item.Value = value;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref Item ItemAt(int index) => ref Segments.At(_segments, _capacity, index);
@@ -149,6 +163,7 @@ internal sealed class SlotTable<TValue>
         item.Key = key;
         item.Value = value;
         item.HashCode = hash;
+        _elementBytes += MemorySize.Of(key) + ValueBytes(value);
         _buckets.Link(Links, index, hash);
         return index;
     }
@@ -182,6 +197,7 @@ internal sealed class SlotTable<TValue>
         if (_buckets.IsRehashing) _buckets.Step(Links, IncrementalBuckets.StepBuckets);
         _buckets.Unlink(Links, index, ItemAt(index).HashCode);
         ref Item item = ref WritableItemAt(index);
+        _elementBytes -= MemorySize.Of(item.Key) + ValueBytes(item.Value);
         item = default;
         item.Next = StartOfFreeList - _freeList;
         _freeList = index;

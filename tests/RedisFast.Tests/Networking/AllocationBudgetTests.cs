@@ -107,6 +107,19 @@ public sealed class AllocationBudgetTests : IDisposable
         AssertAllocatesNothing(command, request, commandsPerRequest: 1, processedPerRequest: 2);
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("SET")]
+    public void UnderAMaxmemoryNotReachedACommandAllocatesNothing(string command)
+    {
+        // The check before every command (performEvictions finding the memory used within the limit) and the byte
+        // count kept as the SET's slot changes (KeyspaceMemory) allocate nothing; an eviction may (a key re-created).
+        _connection.ExecuteDetached(RawClient.Encode("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
+        _connection.ExecuteDetached(RawClient.Encode("CONFIG", "SET", "maxmemory", "1gb"));
+        AssertAllocatesNothing(command, Request(command), commandsPerRequest: 1);
+        Assert.Equal(0, _server.Stats.EvictedKeys);
+    }
+
     private static byte[] Request(string command) => command switch
     {
         "PING" => RawClient.Encode("PING"),

@@ -57,6 +57,8 @@ internal sealed class RdbKeyspaceSink(RedisServer server)
     {
         _discard = discard;
         _slot = -1;
+        // The keys stored so far are whole: their sizes are counted now, so the list of changed slots stays short.
+        _db.Keyspace.Memory.Settle();
         if (discard) return;
         if (_key.Length < key.Length) _key = new byte[Math.Max(key.Length, _key.Length * 2)];
         key.CopyTo(_key);
