@@ -247,8 +247,8 @@ internal sealed partial class Client
         _server.Stats.CommandsProcessed++;
         // handleClientsBlockedOnKeys runs after the command that made keys ready (server.c, processCommand).
         if (_executeDepth == 0 && _server.Blocking.HasReadyKeys) ServeBlockedClients();
-        // The keys' byte counts are exact again before the next command's maxmemory check.
-        if (_server.Keyspace.Memory.HasChanges) _server.Keyspace.Memory.Settle();
+        // Between commands the keys' byte counts may be settled (KeyspaceMemory): in batches, or when read.
+        if (_server.Keyspace.Memory.ShouldSettle) _server.Keyspace.Memory.Settle();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

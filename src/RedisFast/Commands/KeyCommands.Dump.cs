@@ -104,7 +104,7 @@ internal static partial class KeyCommands
             c.Reply.WriteError("ERR DUMP payload version or checksum are wrong"u8);
             return;
         }
-        var scratch = new Database(c.Server.Keyspace, db.Id);
+        var scratch = new Database(c.Server.Keyspace, db.Id, counted: false);
         int decoded = RdbLoader.LoadDumpValue(c.Server, payload, key, scratch);
         if (decoded < 0)
         {
@@ -141,18 +141,9 @@ internal static partial class KeyCommands
                 p.Add("ABSTTL"u8);
             }
         }
-        // objectSetLRUOrLFU: under an LFU policy FREQ sets the counter; under any other IDLETIME back-dates the access.
-        Keyspace keyspace = c.Server.Keyspace;
         ref KeyEntry stored = ref db.Table.Peek(index);
-        keyspace.Stamp(ref stored);
-        if ((c.Server.Config.EvictionPolicy & EvictionPolicy.Lfu) != 0)
-        {
-            if (freq >= 0) stored.AccessedAt = (stored.AccessedAt & ~255u) | (uint)freq;
-        }
-        else if (idle >= 0)
-        {
-            stored.AccessedAt = (uint)Math.Max(1, keyspace.NowSeconds - Math.Min(idle, uint.MaxValue));
-        }
+        c.Server.Keyspace.Stamp(ref stored);
+        c.Server.Keyspace.SetAccess(ref stored, idle, freq);
         db.KeyModified(key);
         c.Notify(KeyspaceEvents.Generic, "restore"u8, key);
         c.Reply.WriteOk();

@@ -66,6 +66,11 @@ internal static partial class ServerCommands
                 server.Aof.PolicyChanged();
                 continue;
             }
+            if (p.Name == "maxmemory")
+            {
+                server.Eviction.MaxMemoryChanged();
+                continue;
+            }
             if (p.Name == "aof-disable-auto-gc")
             {
                 // config.c updateAofAutoGCEnabled.

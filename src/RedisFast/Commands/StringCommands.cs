@@ -68,7 +68,7 @@ internal static partial class StringCommands
     /// </summary>
     private static bool WriteStringOrWrongType(Client c, Database db, int index)
     {
-        ref KeyEntry e = ref db.Table[index];
+        ref KeyEntry e = ref db.Table.Peek(index);
         if (e.Kind == ValueKind.StringInt) c.Reply.WriteBulk(e.Number);
         else if (Database.IsString(e.Kind)) c.Reply.WriteBulk(new ReadOnlySpan<byte>((byte[])e.Value!, 0, e.Length));
         else

@@ -285,7 +285,13 @@ internal sealed class RdbFile
 
     private static RdbWriter NewWriter(SafeFileHandle file, ServerConfig config, long syncBytes, bool aofBase)
     {
-        var w = new RdbWriter(file, syncBytes, config.RdbCompression, config.RdbChecksum) { ListMaxListpackSize = config.ListMaxListpackSize };
+        var w = new RdbWriter(file, syncBytes, config.RdbCompression, config.RdbChecksum)
+        {
+            ListMaxListpackSize = config.ListMaxListpackSize,
+            SaveAccessFor = config.EvictionPolicy & (EvictionPolicy.Lru | EvictionPolicy.Lfu),
+            NowSeconds = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            LfuDecayTime = config.LfuDecayTime,
+        };
         w.Header(aofBase, usedMemory: GC.GetTotalMemory(false));
         return w;
     }

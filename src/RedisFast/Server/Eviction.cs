@@ -100,18 +100,38 @@ internal sealed class Eviction : ILoopWork
             Evict(db!, slot);
             freed += before - keyspace.UsedBytes;
             evicted++;
-            if (evicted % 16 == 0 && budget > 0 && Stopwatch.GetTimestamp() - start > budget)
+            if (evicted % 16 == 0 && budget >= 0 && Stopwatch.GetTimestamp() - start > budget)
             {
                 // startEvictionTimeProc: the rest at the next turn of the loop, the command goes on meanwhile.
-                if (!_continuing)
-                {
-                    _continuing = true;
-                    _server.Loop.Schedule(this);
-                }
+                ContinueLater();
                 return Result.Running;
             }
         }
         return Result.Ok;
+    }
+
+    /// <summary>
+    /// config.c updateMaxmemory: a limit below the memory used is logged, and evictions start at the next turn of the
+    /// loop rather than with the next command (startEvictionTimeProc).
+    /// </summary>
+    public void MaxMemoryChanged()
+    {
+        long limit = _server.Config.MaxMemory;
+        if (limit == 0) return;
+        long used = _server.UsedMemory;
+        if (limit < used)
+        {
+            _server.Log.Warning($"WARNING: the new maxmemory value set via CONFIG SET ({limit}) is smaller than the current memory usage ({used}). "
+                + "This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.");
+        }
+        ContinueLater();
+    }
+
+    private void ContinueLater()
+    {
+        if (_continuing) return;
+        _continuing = true;
+        _server.Loop.Schedule(this);
     }
 
     /// <summary>evictionTimeProc: another pass, again at the next turn while the limit is not reached.</summary>
@@ -121,10 +141,11 @@ internal sealed class Eviction : ILoopWork
         if (_server.Config.MaxMemory != 0) Perform();
     }
 
-    /// <summary>evictionTimeLimitUs: 50 µs per tenacity point up to 10, then 15% more per point; 100 means no limit.</summary>
+    /// <summary>evictionTimeLimitUs: 50 µs per tenacity point up to 10, then 15% more per point; 100 means no limit (-1).</summary>
     private static long TimeLimitTicks(int tenacity)
     {
-        double micros = tenacity <= 10 ? 50.0 * tenacity : tenacity < 100 ? 500.0 * Math.Pow(1.15, tenacity - 10) : 0;
+        if (tenacity >= 100) return -1;
+        double micros = tenacity <= 10 ? 50.0 * tenacity : 500.0 * Math.Pow(1.15, tenacity - 10);
         return (long)(micros * Stopwatch.Frequency / 1_000_000);
     }
 

@@ -14,11 +14,17 @@ internal sealed class Database
 
     private readonly Keyspace _keyspace;
 
-    public Database(Keyspace keyspace, int id)
+    /// <param name="keyspace">The keyspace the database belongs to.</param>
+    /// <param name="id">Its number.</param>
+    /// <param name="counted">
+    /// Whether its keys count in the keyspace's memory (<see cref="Keyspace.UsedBytes"/>): false for a scratch database
+    /// that RESTORE decodes into before moving the value.
+    /// </param>
+    public Database(Keyspace keyspace, int id, bool counted = true)
     {
         _keyspace = keyspace;
         Id = id;
-        Table = new KeyTable(memory: keyspace.Memory);
+        Table = new KeyTable(memory: counted ? keyspace.Memory : null);
     }
 
     public int Id { get; }
@@ -37,7 +43,7 @@ internal sealed class Database
     /// </summary>
     public void Reserve(int keys)
     {
-        if (Table.SlotCount == 0 && Table.Snapshot is null) Table = new KeyTable(keys, _keyspace.Memory);
+        if (Table.SlotCount == 0 && Table.Snapshot is null) Table = new KeyTable(keys, Table.Memory);
     }
 
     /// <summary>The slot of a live key, or -1; an expired key is deleted on the way (lazy expiry).</summary>

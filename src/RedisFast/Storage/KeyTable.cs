@@ -67,6 +67,9 @@ internal sealed class KeyTable
     /// </summary>
     public long Bytes => _bytes;
 
+    /// <summary>Where this table's changed slots are recorded, or null when its keys are not counted.</summary>
+    public KeyspaceMemory? Memory => _memory;
+
     /// <summary>Number of keys with an expiry.</summary>
     public int VolatileCount => _volatileCount;
 
@@ -89,7 +92,7 @@ internal sealed class KeyTable
         {
             ref KeyEntry e = ref EntryAt(index);
             if (_snapshot is not null) _snapshot.BeforeChange(ref e, index, removal: false, force: false);
-            if (!e.SizePending && _memory is not null) BeforeResize(ref e, index);
+            if (!e.SizePending && _memory is not null && _memory.MayResize) BeforeResize(ref e, index);
             return ref e;
         }
     }
@@ -106,7 +109,9 @@ internal sealed class KeyTable
     {
         ref KeyEntry e = ref EntryAt(index);
         e.SizePending = false;
-        _bytes += MemorySize.Of(e) - before;
+        long delta = MemorySize.Of(e) - before;
+        _bytes += delta;
+        _memory!.Bytes += delta;
     }
 
     /// <summary>
@@ -283,7 +288,11 @@ internal sealed class KeyTable
     public void Clear()
     {
         // Recorded slots are settled while they still exist, then the count starts again from nothing.
-        _memory?.Settle();
+        if (_memory is not null)
+        {
+            _memory.Settle();
+            _memory.Bytes -= _bytes;
+        }
         _bytes = 0;
         // The old segments and their objects are unreachable from now on, so a snapshot keeps reading them untouched.
         _snapshot = null;

@@ -9,6 +9,7 @@ internal sealed class Keyspace
 
     public Keyspace(int databases)
     {
+        Memory = new KeyspaceMemory(this);
         Databases = new Database[databases];
         for (int i = 0; i < databases; i++) Databases[i] = new Database(this, i);
     }
@@ -16,7 +17,7 @@ internal sealed class Keyspace
     public Database[] Databases { get; }
 
     /// <summary>Keeps the databases' byte counts (<see cref="KeyTable.Bytes"/>) as keys change.</summary>
-    public KeyspaceMemory Memory { get; } = new();
+    public KeyspaceMemory Memory { get; }
 
     /// <summary>
     /// What the keys and values of every database hold (INFO used_memory_dataset, what maxmemory limits), with the
@@ -27,9 +28,7 @@ internal sealed class Keyspace
         get
         {
             if (Memory.HasChanges) Memory.Settle();
-            long bytes = 0;
-            foreach (Database db in Databases) bytes += db.Table.Bytes;
-            return bytes;
+            return Memory.Bytes;
         }
     }
 
@@ -122,13 +121,32 @@ internal sealed class Keyspace
     /// LFUDecrAndReturn: the access counter kept in <paramref name="stamp"/>, less a point per lfu-decay-time minutes
     /// since it was last updated.
     /// </summary>
-    public uint LfuCount(uint stamp)
+    public uint LfuCount(uint stamp) => LfuCount(stamp, NowSeconds, Config?.LfuDecayTime ?? 0);
+
+    /// <summary>LFUDecrAndReturn at <paramref name="nowSeconds"/> with lfu-decay-time <paramref name="decayMinutes"/>.</summary>
+    public static uint LfuCount(uint stamp, uint nowSeconds, int decayMinutes)
     {
-        uint then = stamp >> 8, counter = stamp & 255, now = LfuMinutes;
+        uint then = stamp >> 8, counter = stamp & 255, now = (nowSeconds / 60) & 0xFFFF;
         uint elapsed = now >= then ? now - then : 65535 - then + now;
-        int decay = Config?.LfuDecayTime ?? 0;
-        uint periods = decay > 0 ? elapsed / (uint)decay : 0;
+        uint periods = decayMinutes > 0 ? elapsed / (uint)decayMinutes : 0;
         return periods > counter ? 0 : counter - periods;
+    }
+
+    /// <summary>
+    /// objectSetLRUOrLFU for a key just stored by RESTORE or a loaded file: under an LFU policy <paramref name="freq"/>
+    /// (0..255) sets the counter, under any other <paramref name="idleSeconds"/> back-dates the access; a negative
+    /// value leaves the key as just created.
+    /// </summary>
+    public void SetAccess(ref KeyEntry e, long idleSeconds, long freq)
+    {
+        if (Config is { EvictionPolicy: var policy } && (policy & Server.EvictionPolicy.Lfu) != 0)
+        {
+            if (freq >= 0) e.AccessedAt = (LfuMinutes << 8) | (uint)Math.Min(freq, 255);
+        }
+        else if (idleSeconds >= 0)
+        {
+            e.AccessedAt = (uint)Math.Max(1, NowSeconds - Math.Min(idleSeconds, NowSeconds - 1));
+        }
     }
 
     public void RefreshClock()

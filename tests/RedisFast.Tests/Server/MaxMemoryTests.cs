@@ -234,6 +234,21 @@ public sealed class MaxMemoryTests
     }
 
     [Fact]
+    public void LoweringMaxmemoryEvictsAtOnceWithoutWaitingForACommand()
+    {
+        using RedisServer server = StartServer();
+        using var c = new RawClient("127.0.0.1", server.Port);
+        using var subscriber = new RawClient("127.0.0.1", server.Port);
+        c.Call("CONFIG", "SET", "notify-keyspace-events", "Ee");
+        subscriber.Call("SUBSCRIBE", "__keyevent@0__:evicted");
+        c.Call("SET", "only", "v");
+        c.Call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+        // config.c updateMaxmemory starts the eviction timer: the key goes before any other command arrives.
+        Assert.Equal("+OK\r\n", c.Call("CONFIG", "SET", "maxmemory", "1"));
+        Assert.Equal("*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:evicted\r\n$4\r\nonly\r\n", subscriber.ReadReply());
+    }
+
+    [Fact]
     public void AnAppendOnlyFileLoadsWholeUnderAMaxmemoryItExceedsAndEvictionStartsAfter()
     {
         string dir = TestDirectory.Create();

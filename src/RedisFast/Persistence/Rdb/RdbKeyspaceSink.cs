@@ -57,12 +57,19 @@ internal sealed class RdbKeyspaceSink(RedisServer server)
     {
         _discard = discard;
         _slot = -1;
-        // The keys stored so far are whole: their sizes are counted now, so the list of changed slots stays short.
-        _db.Keyspace.Memory.Settle();
+        // Between keys the ones stored so far are whole: their sizes may be counted, so the pending list stays short.
+        if (_db.Keyspace.Memory.ShouldSettle) _db.Keyspace.Memory.Settle();
         if (discard) return;
         if (_key.Length < key.Length) _key = new byte[Math.Max(key.Length, _key.Length * 2)];
         key.CopyTo(_key);
         _keyLength = key.Length;
+    }
+
+    /// <summary>The file's IDLE or FREQ for the key just stored (objectSetLRUOrLFU); -1 for none.</summary>
+    public void SetAccess(long idleSeconds, long freq)
+    {
+        if (_discard || _slot < 0) return;
+        _db.Keyspace.SetAccess(ref _db.Table.Peek(_slot), idleSeconds, freq);
     }
 
     /// <summary>A string value: integer, embstr or raw, as SET decides.</summary>

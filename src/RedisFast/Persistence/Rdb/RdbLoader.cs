@@ -172,7 +172,7 @@ internal static partial class RdbLoader
         public RdbLoadResult Run()
         {
             long started = Stopwatch.GetTimestamp();
-            long expireAt = NoExpiry;
+            long expireAt = NoExpiry, idle = -1, freq = -1;
             while (true)
             {
                 int at = _input.Position;
@@ -187,10 +187,10 @@ internal static partial class RdbLoader
                         expireAt = _input.ReadInt64LittleEndian();
                         continue;
                     case OpFreq:
-                        _input.ReadByte();
+                        freq = _input.ReadByte();
                         continue;
                     case OpIdle:
-                        _input.ReadLength();
+                        idle = (long)Math.Min(_input.ReadLength(), long.MaxValue);
                         continue;
                     case OpSelectDb:
                         SelectDb();
@@ -213,7 +213,9 @@ internal static partial class RdbLoader
                 }
                 if (type == OpEof) break;
                 Key(type, at, expireAt);
+                if (idle >= 0 || freq >= 0) _sink.SetAccess(idle, freq);
                 expireAt = NoExpiry;
+                idle = freq = -1;
             }
             int consumed = Checksum();
             string empty = _emptySkipped > 0 ? $", empty keys skipped: {_emptySkipped}" : "";

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Win32.SafeHandles;
 using RedisFast.Commands;
 using RedisFast.Protocol;
+using RedisFast.Server;
 using RedisFast.Storage;
 
 namespace RedisFast.Persistence.Rdb;
@@ -28,7 +29,7 @@ internal sealed partial class RdbWriter
     public const string RedisVersion = ServerCommands.RedisVersion;
 
     // rdb.h: opcodes and object types.
-    private const byte OpFunction2 = 245, OpAux = 250, OpResizeDb = 251, OpExpireTimeMs = 252, OpSelectDb = 254, OpEof = 255;
+    private const byte OpFunction2 = 245, OpIdle = 248, OpFreq = 249, OpAux = 250, OpResizeDb = 251, OpExpireTimeMs = 252, OpSelectDb = 254, OpEof = 255;
     private const byte TypeString = 0, TypeSet = 2, TypeHash = 4, TypeZset2 = 5, TypeSetIntset = 11;
     private const byte TypeHashListpack = 16, TypeZsetListpack = 17, TypeListQuicklist2 = 18;
 
@@ -95,6 +96,18 @@ internal sealed partial class RdbWriter
     public int PackedThreshold { get; init; } = 1 << 30;
 
     /// <summary>
+    /// rdbSaveKeyValuePair's savelru / savelfu: under an LRU maxmemory-policy each key's idle seconds are saved (IDLE),
+    /// under an LFU one its access counter (FREQ), both as of <see cref="NowSeconds"/>; under the others neither.
+    /// </summary>
+    public EvictionPolicy SaveAccessFor { get; init; }
+
+    /// <summary>The LRU/LFU clock (Unix seconds) <see cref="SaveAccessFor"/> measures from.</summary>
+    public uint NowSeconds { get; init; }
+
+    /// <summary>lfu-decay-time, for the counters <see cref="SaveAccessFor"/> saves.</summary>
+    public int LfuDecayTime { get; init; }
+
+    /// <summary>
     /// "REDIS0010" and Redis 7.0's aux fields (rdbSaveInfoAuxFields): redis-ver, redis-bits 64, ctime (now, Unix
     /// seconds), used-mem and aof-base (1 for the base of an AOF, 0 for a dump file).
     /// </summary>
@@ -132,6 +145,16 @@ internal sealed partial class RdbWriter
         {
             WriteByte(OpExpireTimeMs);
             BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), entry.ExpireAt);
+        }
+        if ((SaveAccessFor & EvictionPolicy.Lru) != 0)
+        {
+            WriteByte(OpIdle);
+            Length(entry.AccessedAt != 0 && entry.AccessedAt < NowSeconds ? NowSeconds - entry.AccessedAt : 0);
+        }
+        else if ((SaveAccessFor & EvictionPolicy.Lfu) != 0)
+        {
+            WriteByte(OpFreq);
+            WriteByte((byte)Keyspace.LfuCount(entry.AccessedAt, NowSeconds, LfuDecayTime));
         }
         TypeKeyAndValue(entry, key);
     }
