@@ -140,6 +140,13 @@ internal static partial class ServerCommands
             .Field("clients_in_timeout_table", 0);
     }
 
+    /// <summary>total_eviction_exceeded_time / current_eviction_exceeded_time in milliseconds (the current period is in both).</summary>
+    private static long EvictionExceededMilliseconds(ServerStats stats, bool total)
+    {
+        long current = stats.EvictionExceededSince == 0 ? 0 : Stopwatch.GetTimestamp() - stats.EvictionExceededSince;
+        return (long)((current + (total ? stats.EvictionExceededTicks : 0)) * 1000.0 / Stopwatch.Frequency);
+    }
+
     private static void WriteMemory(InfoWriter w, RedisServer server)
     {
         long dataset = server.Keyspace.UsedBytes;
@@ -277,8 +284,8 @@ internal static partial class ServerCommands
             .Field("expire_cycle_cpu_milliseconds", k.ExpireCycleCpuMilliseconds)
             .Field("evicted_keys", server.Stats.EvictedKeys)
             .Field("evicted_clients", 0)
-            .Field("total_eviction_exceeded_time", 0)
-            .Field("current_eviction_exceeded_time", 0)
+            .Field("total_eviction_exceeded_time", EvictionExceededMilliseconds(server.Stats, total: true))
+            .Field("current_eviction_exceeded_time", EvictionExceededMilliseconds(server.Stats, total: false))
             .Field("keyspace_hits", k.KeyspaceHits)
             .Field("keyspace_misses", k.KeyspaceMisses)
             .Field("pubsub_channels", 0)

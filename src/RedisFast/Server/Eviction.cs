@@ -83,6 +83,23 @@ internal sealed class Eviction : ILoopWork
     /// </summary>
     public Result Perform()
     {
+        Result result = Evict();
+        // performEvictions' update_metrics: how long the memory used stays over the limit.
+        ServerStats stats = _server.Stats;
+        if (result != Result.Ok)
+        {
+            if (stats.EvictionExceededSince == 0) stats.EvictionExceededSince = Stopwatch.GetTimestamp();
+        }
+        else if (stats.EvictionExceededSince != 0)
+        {
+            stats.EvictionExceededTicks += Stopwatch.GetTimestamp() - stats.EvictionExceededSince;
+            stats.EvictionExceededSince = 0;
+        }
+        return result;
+    }
+
+    private Result Evict()
+    {
         long limit = _server.Config.MaxMemory;
         long used = _server.UsedMemory;
         if (used <= limit) return Result.Ok;

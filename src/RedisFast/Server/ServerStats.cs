@@ -13,6 +13,12 @@ public sealed class ServerStats
     /// <summary>Keys evicted for maxmemory (INFO stats evicted_keys).</summary>
     public long EvictedKeys;
 
+    /// <summary>Stopwatch ticks spent over maxmemory in periods that ended (total_eviction_exceeded_time).</summary>
+    public long EvictionExceededTicks;
+
+    /// <summary>When the memory used last went over maxmemory without coming back yet, or 0 (current_eviction_exceeded_time).</summary>
+    public long EvictionExceededSince;
+
     /// <summary>Socket send operations started (one per batch of replies when the socket keeps up).</summary>
     public long SendCalls;
 
@@ -25,6 +31,6 @@ public sealed class ServerStats
 
     public void Reset()
     {
-        CommandsProcessed = ConnectionsReceived = RejectedConnections = NetInputBytes = NetOutputBytes = RejectedCalls = SendCalls = EvictedKeys = 0;
+        CommandsProcessed = ConnectionsReceived = RejectedConnections = NetInputBytes = NetOutputBytes = RejectedCalls = SendCalls = EvictedKeys = EvictionExceededTicks = EvictionExceededSince = 0;
     }
 }

@@ -131,6 +131,13 @@ public sealed class MaxMemoryTests
         Assert.Equal("-OOM command not allowed when used memory > 'maxmemory'.\r\n", reply);
         for (int i = 0; i < 50; i++) Assert.Equal(":1\r\n", c.Call("EXISTS", "persistent:" + i));
         Assert.True(Info(c, "evicted_keys") > 0);
+        // Over the limit since the OOM at least: the period shows in both counters until the memory comes back.
+        Thread.Sleep(100);
+        Assert.True(Info(c, "current_eviction_exceeded_time") >= 90);
+        c.Call("CONFIG", "SET", "maxmemory", (limit * 10).ToString());
+        c.Call("PING");
+        Assert.Equal(0, Info(c, "current_eviction_exceeded_time"));
+        Assert.True(Info(c, "total_eviction_exceeded_time") >= 90);
     }
 
     [Fact]
