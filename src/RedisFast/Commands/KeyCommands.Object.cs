@@ -95,7 +95,7 @@ internal static partial class KeyCommands
             c.Reply.WriteNull();
             return;
         }
-        if (IsLfuPolicy(c.Server.Config))
+        if (c.Server.Keyspace.Lfu)
         {
             c.Reply.WriteError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
             return;
@@ -113,7 +113,7 @@ internal static partial class KeyCommands
             c.Reply.WriteNull();
             return;
         }
-        if (!IsLfuPolicy(c.Server.Config))
+        if (!c.Server.Keyspace.Lfu)
         {
             c.Reply.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
             return;
@@ -159,9 +159,6 @@ internal static partial class KeyCommands
         }
         return bytes.ToArray();
     }
-
-    /// <summary>MAXMEMORY_FLAG_LFU: allkeys-lfu and volatile-lfu.</summary>
-    private static bool IsLfuPolicy(ServerConfig config) => (config.EvictionPolicy & EvictionPolicy.Lfu) != 0;
 
     /// <summary>
     /// tryObjectEncoding shares the integers 0..9999 unless maxmemory is set with a policy that needs per-key

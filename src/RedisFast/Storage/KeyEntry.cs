@@ -34,9 +34,10 @@ internal struct KeyEntry
     public int VolatileSlot;
 
     /// <summary>
-    /// Last access in Unix seconds (Redis's LRU clock at 1 s resolution, object.c): OBJECT IDLETIME reports from it.
-    /// Lives in the struct's padding, so it costs no memory. 0 when never stamped (a key added through
-    /// <see cref="KeyTable"/> directly rather than <see cref="Database.LookupOrAdd"/>).
+    /// Redis's robj lru field: under an LFU maxmemory-policy the access counter (low 8 bits) and the minute it was last
+    /// decremented (16 bits above, Keyspace.Touch); under any other, the last access in Unix seconds (Redis's LRU clock
+    /// at 1 s resolution), which OBJECT IDLETIME and the LRU policies read. Lives in the struct's padding, so it costs
+    /// no memory. 0 when never stamped (a key added through <see cref="KeyTable"/> directly).
     /// </summary>
     public uint AccessedAt;
 

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using RedisFast.Server;
+
 namespace RedisFast.Storage;
 
 /// <summary>
@@ -81,25 +84,26 @@ internal sealed class Keyspace
     public uint NowSeconds { get; private set; } = (uint)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000);
 
     /// <summary>The server's configuration (maxmemory-policy decides what <see cref="KeyEntry.AccessedAt"/> holds); null for a scratch keyspace.</summary>
-    public Server.ServerConfig? Config { get; init; }
+    public ServerConfig? Config { get; init; }
 
     /// <summary>
     /// A key was accessed (lookupKey's LRU/LFU update): under an LFU maxmemory-policy its counter is decayed and then
     /// maybe incremented, as evict.c updateLFU; otherwise its access time is stamped.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Touch(ref KeyEntry e)
     {
-        if (Config is { EvictionPolicy: var policy } && (policy & Server.EvictionPolicy.Lfu) != 0) TouchLfu(ref e);
+        if (Lfu) TouchLfu(ref e);
         else e.AccessedAt = NowSeconds;
     }
+
+    /// <summary>Whether maxmemory-policy is an LFU one, so <see cref="KeyEntry.AccessedAt"/> holds LFU data.</summary>
+    public bool Lfu => Config is not null && (Config.EvictionPolicy & EvictionPolicy.Lfu) != 0;
 
     /// <summary>A key was created (createObject): its access time, or under an LFU policy the counter's start (LFU_INIT_VAL).</summary>
     public void Stamp(ref KeyEntry e)
     {
-        if (Config is { EvictionPolicy: var policy } && (policy & Server.EvictionPolicy.Lfu) != 0)
-            e.AccessedAt = (LfuMinutes << 8) | Server.Eviction.LfuInitialCount;
-        else e.AccessedAt = NowSeconds;
+        e.AccessedAt = Lfu ? (LfuMinutes << 8) | Eviction.LfuInitialCount : NowSeconds;
     }
 
     /// <summary>LFUGetTimeInMinutes: the LFU clock, minutes modulo 2^16.</summary>
@@ -111,7 +115,7 @@ internal sealed class Keyspace
         // LFULogIncr: a counter above LFU_INIT_VAL climbs with probability 1 / ((counter - 5) * lfu-log-factor + 1).
         if (counter < 255)
         {
-            double baseValue = Math.Max(0, (int)counter - Server.Eviction.LfuInitialCount);
+            double baseValue = Math.Max(0, (int)counter - Eviction.LfuInitialCount);
             if (Random.Shared.NextDouble() < 1.0 / (baseValue * Config!.LfuLogFactor + 1)) counter++;
         }
         e.AccessedAt = (LfuMinutes << 8) | counter;
@@ -139,7 +143,7 @@ internal sealed class Keyspace
     /// </summary>
     public void SetAccess(ref KeyEntry e, long idleSeconds, long freq)
     {
-        if (Config is { EvictionPolicy: var policy } && (policy & Server.EvictionPolicy.Lfu) != 0)
+        if (Lfu)
         {
             if (freq >= 0) e.AccessedAt = (LfuMinutes << 8) | (uint)Math.Min(freq, 255);
         }
