@@ -135,8 +135,64 @@ internal sealed partial class Client
 
     public void Select(int index) => Db = _server.Keyspace.Databases[index];
 
+    /// <summary>CLIENT REPLY's state (CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT).</summary>
+    [Flags]
+    internal enum ReplyMode : byte
+    {
+        On = 0,
+        Off = 1,
+        Skip = 2,
+        SkipNext = 4,
+    }
+
+    /// <summary>
+    /// CLIENT REPLY ON/OFF/SKIP: whether this client's replies are dropped (its MONITOR feed too; pub/sub messages and
+    /// subscription replies still go out, as in Redis 7.0, which pushes them past CLIENT_REPLY_OFF).
+    /// </summary>
+    internal ReplyMode Replies { get; set; }
+
+    /// <summary>prepareClientToWrite's CLIENT_REPLY_OFF / CLIENT_REPLY_SKIP test: nothing may be written to this client now.</summary>
+    public bool RepliesSuppressed => (Replies & (ReplyMode.Off | ReplyMode.Skip)) != 0;
+
     /// <summary>Looks the command up, checks its arity and runs it.</summary>
     public void Execute()
+    {
+        if (Replies != ReplyMode.On)
+        {
+            ExecuteWithReplyMode();
+            return;
+        }
+        ExecuteCommand();
+        // CLIENT REPLY OFF or SKIP just ran.
+        if (Replies != ReplyMode.On) AfterCommandReplyMode();
+    }
+
+    /// <summary>
+    /// A command under CLIENT REPLY OFF or SKIP: its reply is dropped unless the command turned replies back on
+    /// (CLIENT REPLY ON answers OK) or is a (un)subscription, whose replies Redis 7.0 pushes past CLIENT_REPLY_OFF;
+    /// then resetClient's rule: SKIP lasts one command, and CLIENT REPLY SKIP's own command is not the one skipped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ExecuteWithReplyMode()
+    {
+        long pending = Connection.Output.Pending;
+        ExecuteCommand();
+        if (RepliesSuppressed && !IsSubscription(Args[0])) Connection.Output.Truncate(pending);
+        AfterCommandReplyMode();
+    }
+
+    private static bool IsSubscription(ReadOnlySpan<byte> name) =>
+        Ascii.EqualsIgnoreCase(name, "subscribe"u8) || Ascii.EqualsIgnoreCase(name, "psubscribe"u8) || Ascii.EqualsIgnoreCase(name, "ssubscribe"u8)
+        || Ascii.EqualsIgnoreCase(name, "unsubscribe"u8) || Ascii.EqualsIgnoreCase(name, "punsubscribe"u8) || Ascii.EqualsIgnoreCase(name, "sunsubscribe"u8);
+
+    private void AfterCommandReplyMode()
+    {
+        ReplyMode mode = Replies & ~ReplyMode.Skip;
+        if ((mode & ReplyMode.SkipNext) != 0) mode = (mode & ~ReplyMode.SkipNext) | ReplyMode.Skip;
+        Replies = mode;
+    }
+
+    private void ExecuteCommand()
     {
         ReadOnlySpan<byte> name = Args[0];
         if (IsQuit(name))
@@ -225,6 +281,9 @@ internal sealed partial class Client
         }
         _server.Keyspace.ReadOnlyCommand = false;
         _executeDepth--;
+        // A command EXEC runs after a CLIENT REPLY OFF in the same transaction: its reply goes nowhere, as in Redis
+        // (whose EXEC array then misses elements). Top-level commands are handled by ExecuteWithReplyMode.
+        if (Replies != ReplyMode.On && _executeDepth > 0 && RepliesSuppressed) Connection.Output.Truncate(pendingBefore);
         if (propagator is not null) Propagate(propagator, dirtyBefore, aofHeadBefore);
         long end = Stopwatch.GetTimestamp();
         _server.Stats.CommandClock = end;
@@ -355,8 +414,10 @@ internal sealed partial class Client
         Persistence.Propagator? propagator = _server.Aof.Propagator;
         long dirtyBefore = _server.Keyspace.Dirty;
         long aofHeadBefore = propagator is null ? 0 : propagator.Head;
+        long pending = Connection.Output.Pending;
         bool served = wait.Serve(wait, db, key);
         if (propagator is not null) Propagate(propagator, dirtyBefore, aofHeadBefore);
+        if (RepliesSuppressed) Connection.Output.Truncate(pending);
         return served;
     }
 

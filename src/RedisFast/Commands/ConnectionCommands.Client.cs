@@ -82,6 +82,7 @@ internal static partial class ConnectionCommands
         client.Sub("getname", 2, Plain, 0, 0, 0, ClientGetName);
         client.Sub("getredir", 2, Plain, 0, 0, 0, ClientGetRedir);
         client.Sub("no-evict", 3, Admin, 0, 0, 0, ClientNoEvict);
+        client.Sub("reply", 3, Plain, 0, 0, 0, ClientReply);
         client.Sub("unblock", -3, Admin, 0, 0, 0, ClientUnblock);
         client.Sub("help", 2, Loading | Stale, 0, 0, 0, ClientHelp);
     }
@@ -254,6 +255,32 @@ internal static partial class ConnectionCommands
             return;
         }
         c.Reply.WriteOk();
+    }
+
+    /// <summary>
+    /// CLIENT REPLY ON|OFF|SKIP: ON answers OK and sends replies again; OFF drops every reply (and pushed message) from
+    /// now on; SKIP drops the next command's reply only (nothing under OFF). OFF and SKIP have no reply of their own.
+    /// </summary>
+    public static void ClientReply(Client c)
+    {
+        ReadOnlySpan<byte> mode = c.Args[2];
+        if (Ascii.EqualsIgnoreCase(mode, "on"u8))
+        {
+            c.Replies &= ~(Client.ReplyMode.Skip | Client.ReplyMode.Off);
+            c.Reply.WriteOk();
+        }
+        else if (Ascii.EqualsIgnoreCase(mode, "off"u8))
+        {
+            c.Replies |= Client.ReplyMode.Off;
+        }
+        else if (Ascii.EqualsIgnoreCase(mode, "skip"u8))
+        {
+            if ((c.Replies & Client.ReplyMode.Off) == 0) c.Replies |= Client.ReplyMode.SkipNext;
+        }
+        else
+        {
+            c.Reply.WriteError(Errors.Syntax);
+        }
     }
 
     /// <summary>

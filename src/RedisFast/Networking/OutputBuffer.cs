@@ -66,6 +66,28 @@ internal sealed class OutputBuffer
         }
     }
 
+    /// <summary>
+    /// Drops what was written since <see cref="Pending"/> was <paramref name="pending"/> (a reply CLIENT REPLY OFF or
+    /// SKIP keeps from going out). Sends start only between commands, so those bytes are in no send.
+    /// </summary>
+    public void Truncate(long pending)
+    {
+        long drop = Pending - pending;
+        while (drop > 0 && _count > 0)
+        {
+            int tail = Tail;
+            int written = _lengths[tail] - (tail == _head ? _sendOffset : 0);
+            int n = (int)Math.Min(drop, written);
+            _lengths[tail] -= n;
+            Pending -= n;
+            drop -= n;
+            if (_lengths[tail] != 0 || _count == 1) continue;
+            _pool.Return(_slabs[tail]);
+            _slabs[tail] = null!;
+            _count--;
+        }
+    }
+
     /// <summary>The next range to send, or an empty segment when everything has been sent.</summary>
     public ArraySegment<byte> PeekSendable()
     {

@@ -51,6 +51,7 @@ internal sealed class MonitorFeed
         ReadOnlySpan<byte> line = _line.AsSpan(0, _length);
         foreach (Client monitor in _monitors)
         {
+            if (monitor.RepliesSuppressed) continue;
             monitor.Reply.WriteRaw(line);
             if (monitor.OutputLimitReached()) _overLimit.Add(monitor);
             else if (monitor != source) monitor.Connection.Wake();
