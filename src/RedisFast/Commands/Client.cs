@@ -117,6 +117,12 @@ internal sealed partial class Client
     /// <summary>Close the connection once the replies written so far are sent (QUIT, protocol errors, CLIENT KILL).</summary>
     public bool CloseAfterReply { get; set; }
 
+    /// <summary>
+    /// CLIENT PAUSE holds this client's current command (BLOCKED_POSTPONE): it is still in the receive buffer, unexecuted,
+    /// and runs again when the pause ends (<see cref="ClientPause"/>).
+    /// </summary>
+    public bool Postponed { get; internal set; }
+
     /// <summary>Whether the client waits in a blocking command (no further commands are read).</summary>
     public bool IsBlocked { get; set; }
 
@@ -164,7 +170,7 @@ internal sealed partial class Client
         }
         ExecuteCommand();
         // CLIENT REPLY OFF or SKIP just ran.
-        if (Replies != ReplyMode.On) AfterCommandReplyMode();
+        if (Replies != ReplyMode.On && !Postponed) AfterCommandReplyMode();
     }
 
     /// <summary>
@@ -177,6 +183,8 @@ internal sealed partial class Client
     {
         long pending = Connection.Output.Pending;
         ExecuteCommand();
+        // A postponed command has not run yet: SKIP still applies to it.
+        if (Postponed) return;
         if (RepliesSuppressed && !IsSubscription(Args[0])) Connection.Output.Truncate(pending);
         AfterCommandReplyMode();
     }
@@ -253,6 +261,8 @@ internal sealed partial class Client
             return;
         }
         LastCommand = command;
+        // processCommand: CLIENT PAUSE postpones what it covers (before a transaction would queue it).
+        if (_server.Pause.Mode != PauseMode.None && !MustObey && IsPostponedByPause(command)) return;
         // One test covers MULTI and RESP2 subscribed mode, so ordinary commands pay a single branch.
         if ((InMulti | IsSubscribed) && !PassesContextChecks(command)) return;
         Call(command);
@@ -360,6 +370,21 @@ internal sealed partial class Client
     {
         propagator.AfterCommand(this, dirtyBefore);
         if (propagator.Head != aofHeadBefore && _server.Aof.HoldsReplies) Connection.DurableNeeded = propagator.Head;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool IsPostponedByPause(CommandDefinition command)
+    {
+        const CommandFlags Replicated = CommandFlags.Write | CommandFlags.MayReplicate;
+        bool mayReplicate = (command.Flags & Replicated) != 0 || (command.Name == "exec" && QueuedCommandsHave(Replicated));
+        // getCommandFlags: a script that declares its flags may replicate exactly when it may write.
+        Scripting.ScriptEngine engine = command.Name.StartsWith('f') ? _server.Functions : _server.Scripts;
+        if (mayReplicate && Argc > 1 && engine.DeclaredFlags(command.Name, Args[1]) is { } declared)
+            mayReplicate = (declared & Scripting.ScriptFlags.NoWrites) == 0;
+        if (!_server.Pause.Holds(this, mayReplicate)) return false;
+        Postponed = true;
+        _server.Pause.Postpone(this);
+        return true;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using RedisFast.Protocol;
+using RedisFast.Server;
 using static RedisFast.Commands.CommandFlags;
 
 namespace RedisFast.Commands;
@@ -83,6 +84,12 @@ internal static partial class ConnectionCommands
         client.Sub("getredir", 2, Plain, 0, 0, 0, ClientGetRedir);
         client.Sub("no-evict", 3, Admin, 0, 0, 0, ClientNoEvict);
         client.Sub("reply", 3, Plain, 0, 0, 0, ClientReply);
+        client.Sub("pause", -3, Admin, 0, 0, 0, ClientPause);
+        client.Sub("unpause", 2, Admin, 0, 0, 0, static c =>
+        {
+            c.Server.Pause.Unpause();
+            c.Reply.WriteOk();
+        });
         client.Sub("unblock", -3, Admin, 0, 0, 0, ClientUnblock);
         client.Sub("help", 2, Loading | Stale, 0, 0, 0, ClientHelp);
     }
@@ -281,6 +288,43 @@ internal static partial class ConnectionCommands
         {
             c.Reply.WriteError(Errors.Syntax);
         }
+    }
+
+    /// <summary>
+    /// CLIENT PAUSE timeout [WRITE|ALL]: pauses every client (ALL, the default) or their writes (WRITE) for
+    /// <c>timeout</c> milliseconds (<see cref="Server.ClientPause"/>). The mode is checked before the timeout, as in Redis.
+    /// </summary>
+    public static void ClientPause(Client c)
+    {
+        if (c.Argc > 4)
+        {
+            string name = Encoding.UTF8.GetString(c.Args[1]);
+            c.Reply.WriteError($"ERR unknown subcommand or wrong number of arguments for '{name}'. Try CLIENT HELP.");
+            return;
+        }
+        PauseMode mode = PauseMode.All;
+        if (c.Argc == 4)
+        {
+            if (Ascii.EqualsIgnoreCase(c.Args[3], "write"u8)) mode = PauseMode.Write;
+            else if (!Ascii.EqualsIgnoreCase(c.Args[3], "all"u8))
+            {
+                c.Reply.WriteError("ERR CLIENT PAUSE mode must be WRITE or ALL"u8);
+                return;
+            }
+        }
+        // getTimeoutFromObjectOrReply with UNIT_MILLISECONDS.
+        if (!NumberParser.TryParseInt64(c.Args[2], out long timeout))
+        {
+            c.Reply.WriteError("ERR timeout is not an integer or out of range"u8);
+            return;
+        }
+        if (timeout < 0)
+        {
+            c.Reply.WriteError("ERR timeout is negative"u8);
+            return;
+        }
+        c.Server.Pause.Pause(timeout, mode);
+        c.Reply.WriteOk();
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ internal static class FunctionCommands
     {
         // Arity, flags and key positions as COMMAND INFO reports them on redis-server 7.0.15 (keys: a keynum spec).
         const CommandFlags Call = NoScript | Stale | SkipMonitor | NoMandatoryKeys | MovableKeys;
-        t.Add("fcall", -3, Call, 0, 0, 0, Fcall, "scripting");
+        t.Add("fcall", -3, Call | MayReplicate, 0, 0, 0, Fcall, "scripting");
         t.Add("fcall_ro", -3, ReadOnly | Call, 0, 0, 0, FcallRo, "scripting");
         CommandDefinition function = t.Add("function", -2, None, 0, 0, 0, null, "scripting");
         function.Sub("load", -3, Write | DenyOom | NoScript, 0, 0, 0, Load);

@@ -19,7 +19,7 @@ internal static class HyperLogLogCommands
     {
         // Arity, flags and key positions as COMMAND INFO reports them on redis-server 7.0.15.
         t.Add("pfadd", -2, Write | DenyOom | Fast, 1, 1, 1, PfAdd, "hyperloglog");
-        t.Add("pfcount", -2, ReadOnly, 1, -1, 1, PfCount, "hyperloglog");
+        t.Add("pfcount", -2, ReadOnly | MayReplicate, 1, -1, 1, PfCount, "hyperloglog");
         t.Add("pfmerge", -2, Write | DenyOom, 1, -1, 1, PfMerge, "hyperloglog");
         t.Add("pfdebug", 3, Write | DenyOom | Admin, 2, 2, 1, PfDebug, "hyperloglog");
     }

@@ -192,10 +192,12 @@ internal static partial class KeyCommands
     {
         Database db = c.Db;
         KeyTable table = db.Table;
+        // Under CLIENT PAUSE expired keys stay: after 100 of them one is returned, as Redis does for a replica.
+        int tries = 100;
         while (table.Count > 0)
         {
             int index = table.RandomSlot();
-            if (db.IsExpired(index))
+            if (db.IsExpired(index) && !(db.Keyspace.DeletionsPaused && --tries == 0))
             {
                 db.ExpireAt(index);
                 continue;

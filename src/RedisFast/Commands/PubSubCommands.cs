@@ -37,10 +37,10 @@ internal static class PubSubCommands
         t.Add("unsubscribe", -1, PubSub | NoScript | Loading | Stale, 0, 0, 0, Unsubscribe, "pubsub");
         t.Add("psubscribe", -2, PubSub | NoScript | Loading | Stale, 0, 0, 0, PSubscribe, "pubsub");
         t.Add("punsubscribe", -1, PubSub | NoScript | Loading | Stale, 0, 0, 0, PUnsubscribe, "pubsub");
-        t.Add("publish", 3, PubSub | Loading | Stale | Fast, 0, 0, 0, Publish, "pubsub");
+        t.Add("publish", 3, PubSub | Loading | Stale | Fast | MayReplicate, 0, 0, 0, Publish, "pubsub");
         t.Add("ssubscribe", -2, PubSub | NoScript | Loading | Stale, 1, -1, 1, SSubscribe, "pubsub");
         t.Add("sunsubscribe", -1, PubSub | NoScript | Loading | Stale, 1, -1, 1, SUnsubscribe, "pubsub");
-        t.Add("spublish", 3, PubSub | Loading | Stale | Fast, 1, 1, 1, SPublish, "pubsub");
+        t.Add("spublish", 3, PubSub | Loading | Stale | Fast | MayReplicate, 1, 1, 1, SPublish, "pubsub");
         CommandDefinition pubsub = t.Add("pubsub", -2, None, 0, 0, 0, null, "pubsub");
         pubsub.Sub("channels", -2, PubSub | Loading | Stale, 0, 0, 0, Channels);
         pubsub.Sub("numsub", -2, PubSub | Loading | Stale, 0, 0, 0, NumSub);

@@ -37,8 +37,9 @@ internal static class ScriptingCommands
     {
         // Arity, flags and key positions as COMMAND INFO reports them on redis-server 7.0.15 (keys: a keynum spec).
         const CommandFlags Eval = CommandFlags.NoScript | Stale | SkipMonitor | NoMandatoryKeys | MovableKeys;
-        t.Add("eval", -3, Eval, 0, 0, 0, EvalCommand, "scripting");
-        t.Add("evalsha", -3, Eval, 0, 0, 0, EvalShaCommand, "scripting");
+        // MAY_REPLICATE, which COMMAND INFO hides (CLIENT PAUSE WRITE holds these back): eval.json, evalsha.json.
+        t.Add("eval", -3, Eval | MayReplicate, 0, 0, 0, EvalCommand, "scripting");
+        t.Add("evalsha", -3, Eval | MayReplicate, 0, 0, 0, EvalShaCommand, "scripting");
         t.Add("eval_ro", -3, ReadOnly | Eval, 0, 0, 0, EvalRoCommand, "scripting");
         t.Add("evalsha_ro", -3, ReadOnly | Eval, 0, 0, 0, EvalShaRoCommand, "scripting");
         CommandDefinition script = t.Add("script", -2, None, 0, 0, 0, null, "scripting");

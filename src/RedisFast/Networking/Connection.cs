@@ -267,6 +267,18 @@ internal sealed partial class Connection : ILoopWork
                 _aofPaused = true;
                 break;
             }
+            if (Client.Postponed)
+            {
+                // The command CLIENT PAUSE held, still parsed in _args: it runs now, or waits again.
+                Client.Postponed = false;
+                _server.Pause.Forget(Client);
+                _executing = true;
+                Client.Execute();
+                _executing = false;
+                if (Client.Postponed) break;
+                _args.BeginNext();
+                continue;
+            }
             var reader = new RespReader(_receiveBuffer.AsSpan(0, _receiveEnd), _args, _server.Config.ProtoMaxBulkLen);
             ParseStatus status = reader.Read();
             if (status == ParseStatus.Complete)
@@ -274,6 +286,7 @@ internal sealed partial class Connection : ILoopWork
                 _executing = true;
                 Client.Execute();
                 _executing = false;
+                if (Client.Postponed) break;
                 _args.BeginNext();
             }
             else if (status == ParseStatus.Empty)

@@ -124,6 +124,35 @@ internal sealed unsafe partial class ScriptEngine
     }
 
     /// <summary>
+    /// evalGetCommandFlags / fcallGetCommandFlags: the flags the script of an EVAL, EVALSHA or FCALL declared (its
+    /// shebang, the cached script's, the function's), or null for a legacy script, an unknown one or another command:
+    /// then the command's own flags stand. A script that declares flags writes unless it says no-writes.
+    /// </summary>
+    public ScriptFlags? DeclaredFlags(string command, ReadOnlySpan<byte> scriptArgument)
+    {
+        ScriptFlags flags;
+        if (command is "eval" or "eval_ro")
+        {
+            if (!ParseShebang(scriptArgument, out _, out flags, out _)) return null;
+        }
+        else if (command is "evalsha" or "evalsha_ro")
+        {
+            if (Find(scriptArgument) is not { } script) return null;
+            flags = script.Flags;
+        }
+        else if (command is "fcall" or "fcall_ro")
+        {
+            if (FindFunction(scriptArgument) is not { } function) return null;
+            flags = function.Flags;
+        }
+        else
+        {
+            return null;
+        }
+        return (flags & ScriptFlags.EvalCompatMode) != 0 ? null : flags;
+    }
+
+    /// <summary>
     /// eval.c evalExtractShebangFlags: a body starting with "#!" names the engine and flags on its first line, which is
     /// skipped but for its newline (line numbers stay the user's); a body without one is a legacy script
     /// (<see cref="ScriptFlags.EvalCompatMode"/>).

@@ -102,7 +102,8 @@ internal sealed class Eviction : ILoopWork
     {
         long limit = _server.Config.MaxMemory;
         long used = _server.UsedMemory;
-        if (used <= limit) return Result.Ok;
+        // isSafeToPerformEvictions: nothing goes while CLIENT PAUSE holds.
+        if (used <= limit || _server.Keyspace.DeletionsPaused) return Result.Ok;
         EvictionPolicy policy = _server.Config.EvictionPolicy;
         if (policy == EvictionPolicy.NoEviction) return Result.Fail;
         long toFree = used - limit, freed = 0;

@@ -29,6 +29,7 @@ public sealed class RedisServer : IDisposable
         Log = new ServerLog(config);
         Keyspace = new Keyspace(config.Databases) { Config = config };
         Eviction = new Eviction(this);
+        Pause = new ClientPause(this);
         long tablesFrom = GC.GetAllocatedBytesForCurrentThread();
         Commands = CommandTable.Create();
         long notCounted = GC.GetAllocatedBytesForCurrentThread() - tablesFrom;
@@ -103,6 +104,9 @@ public sealed class RedisServer : IDisposable
 
     /// <summary>maxmemory's evictions (evict.c).</summary>
     internal Eviction Eviction { get; }
+
+    /// <summary>CLIENT PAUSE's state and the clients waiting for its end.</summary>
+    internal ClientPause Pause { get; }
 
     /// <summary>
     /// pre_command_oom_state: the memory used was over maxmemory with nothing left to evict when the current command
@@ -301,6 +305,7 @@ public sealed class RedisServer : IDisposable
         if (client.IsMonitor) Monitors.Remove(client);
         client.OnDisconnected();
         if (client.IsBlocked) Blocking.ClientGone(client);
+        if (client.Postponed) Pause.Forget(client);
     }
 
     /// <summary>
@@ -374,6 +379,7 @@ public sealed class RedisServer : IDisposable
             Functions.Dispose();
         }
         Blocking.Dispose();
+        Pause.Dispose();
         Loop.Dispose();
     }
 

@@ -31,7 +31,7 @@ internal sealed class ActiveExpiry
     /// <summary>The cron task: runs one slow cycle unless active expiry is disabled.</summary>
     public void Run(RedisServer server)
     {
-        if (!server.Config.ActiveExpireEnabled) return;
+        if (!server.Config.ActiveExpireEnabled || server.Keyspace.DeletionsPaused) return;
         Cycle(server.Keyspace, server.Config.Hz, server.Config.ActiveExpireEffort);
     }
 

@@ -155,11 +155,12 @@ internal sealed class Database
     }
 
     /// <summary>
-    /// Deletes an expired key and counts it (INFO stats expired_keys). Like Redis's deleteExpiredKeyAndPropagate it
+    /// Deletes an expired key and counts it (INFO stats expired_keys); nothing while a CLIENT PAUSE holds. Like Redis's deleteExpiredKeyAndPropagate it
     /// signals the key (a WATCH on it fails) once it is gone, but it is not a change made by a command: no dirty++.
     /// </summary>
     public void ExpireAt(int index)
     {
+        if (_keyspace.DeletionsPaused) return;
         _keyspace.Stats.ExpiredKeys++;
         byte[] key = Table.Peek(index).Key!;
         _keyspace.ExpiredKeyListener?.Invoke(this, key);

@@ -54,6 +54,12 @@ internal sealed class Keyspace
     public bool ReadOnlyCommand;
 
     /// <summary>
+    /// CLIENT PAUSE holds (PAUSE_ACTION_EXPIRE, PAUSE_ACTION_EVICT): expired keys are not deleted (lookups treat them
+    /// as missing), and neither the active expiry cycle nor eviction runs.
+    /// </summary>
+    public bool DeletionsPaused;
+
+    /// <summary>
     /// Called for every modified key when set (WATCH, client-side caching): Redis's signalModifiedKey. Null while
     /// nobody needs it, so the common path costs one null check.
     /// </summary>
