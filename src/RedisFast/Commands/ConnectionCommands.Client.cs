@@ -312,17 +312,7 @@ internal static partial class ConnectionCommands
                 return;
             }
         }
-        // getTimeoutFromObjectOrReply with UNIT_MILLISECONDS.
-        if (!NumberParser.TryParseInt64(c.Args[2], out long timeout))
-        {
-            c.Reply.WriteError("ERR timeout is not an integer or out of range"u8);
-            return;
-        }
-        if (timeout < 0)
-        {
-            c.Reply.WriteError("ERR timeout is negative"u8);
-            return;
-        }
+        if (!TryReadMilliseconds(c, 2, out long timeout)) return;
         c.Server.Pause.Pause(timeout, mode);
         c.Reply.WriteOk();
     }

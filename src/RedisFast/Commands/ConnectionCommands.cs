@@ -64,6 +64,25 @@ internal static partial class ConnectionCommands
     private static readonly byte[] NoAcks = ":0\r\n"u8.ToArray();
 
     /// <summary>
+    /// getTimeoutFromObjectOrReply with UNIT_MILLISECONDS: argument <paramref name="index"/> as a timeout in
+    /// milliseconds, 0 or more; false after replying Redis's error.
+    /// </summary>
+    internal static bool TryReadMilliseconds(Client c, int index, out long timeout)
+    {
+        if (!NumberParser.TryParseInt64(c.Args[index], out timeout))
+        {
+            c.Reply.WriteError("ERR timeout is not an integer or out of range"u8);
+            return false;
+        }
+        if (timeout < 0)
+        {
+            c.Reply.WriteError("ERR timeout is negative"u8);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// WAIT numreplicas timeout (replication.c waitCommand): RedisFast has no replicas, so the count of replicas that
     /// acknowledged is always 0. Asking for none answers at once (as inside MULTI); asking for some blocks until the
     /// timeout in milliseconds (0: forever) or CLIENT UNBLOCK, then answers 0, as a master without replicas does.
@@ -75,17 +94,7 @@ internal static partial class ConnectionCommands
             c.Reply.WriteError(Errors.NotInteger);
             return;
         }
-        // getTimeoutFromObjectOrReply with UNIT_MILLISECONDS.
-        if (!NumberParser.TryParseInt64(c.Args[2], out long timeout))
-        {
-            c.Reply.WriteError("ERR timeout is not an integer or out of range"u8);
-            return;
-        }
-        if (timeout < 0)
-        {
-            c.Reply.WriteError("ERR timeout is negative"u8);
-            return;
-        }
+        if (!TryReadMilliseconds(c, 2, out long timeout)) return;
         if (replicas <= 0 || c.InMulti)
         {
             c.Reply.WriteRaw(NoAcks);
