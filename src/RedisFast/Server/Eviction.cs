@@ -36,6 +36,9 @@ internal sealed class Eviction : ILoopWork
     /// <summary>EVPOOL_SIZE.</summary>
     private const int PoolSize = 16;
 
+    /// <summary>maxmemory-samples' upper bound (config.c).</summary>
+    private const int MaxSamples = 64;
+
     /// <summary>LFU_INIT_VAL: a new key's access counter under an LFU policy.</summary>
     public const int LfuInitialCount = 5;
 
@@ -240,10 +243,22 @@ internal sealed class Eviction : ILoopWork
     private void Populate(EvictionPolicy policy, int dbIndex, KeyTable table, bool allKeys)
     {
         Keyspace keyspace = _server.Keyspace;
-        int samples = _server.Config.MaxMemorySamples;
+        Span<int> sampled = stackalloc int[MaxSamples];
+        int samples = Math.Min(_server.Config.MaxMemorySamples, MaxSamples);
+        if (allKeys)
+        {
+            samples = table.SampleSlots(sampled[..samples]);
+        }
+        else
+        {
+            // Consecutive entries of the expiry list, from a random one (its slots are anywhere in the table).
+            int volatileCount = table.VolatileCount, start = Random.Shared.Next(volatileCount);
+            samples = Math.Min(samples, volatileCount);
+            for (int j = 0; j < samples; j++) sampled[j] = table.VolatileAt((start + j) % volatileCount);
+        }
         for (int j = 0; j < samples; j++)
         {
-            int slot = allKeys ? table.RandomSlot() : table.VolatileAt(Random.Shared.Next(table.VolatileCount));
+            int slot = sampled[j];
             ref KeyEntry e = ref table.Peek(slot);
             ulong idle;
             if ((policy & EvictionPolicy.Lru) != 0) idle = keyspace.NowSeconds - Math.Min(e.AccessedAt, keyspace.NowSeconds);

@@ -171,6 +171,25 @@ internal sealed class KeyTable
         throw new InvalidOperationException("KeyTable.Count is positive but no slot holds a key.");
     }
 
+    /// <summary>
+    /// dictGetSomeKeys: up to <paramref name="slots"/>.Length occupied slots, consecutive from a random start (so a
+    /// sample costs a cache miss or two rather than one per key, as Redis samples consecutive buckets), looking at no
+    /// more than ten slots per key asked. Returns how many were found (the table must not be empty).
+    /// </summary>
+    public int SampleSlots(Span<int> slots)
+    {
+        int total = _used, found = 0;
+        int index = Random.Shared.Next(total);
+        for (int looked = 0; looked < total && looked < slots.Length * 10 && found < slots.Length; looked++)
+        {
+            if (EntryAt(index).Key is not null) slots[found++] = index;
+            if (++index == total) index = 0;
+        }
+        // A sparse stretch: at least one key, drawn at random.
+        if (found == 0) slots[found++] = RandomSlot();
+        return found;
+    }
+
     /// <summary>The slot index of the <paramref name="n"/>-th key with an expiry (0 ≤ n &lt; VolatileCount).</summary>
     public int VolatileAt(int n) => _volatile[n];
 
