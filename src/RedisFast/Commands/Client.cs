@@ -378,7 +378,7 @@ internal sealed partial class Client
         const CommandFlags Replicated = CommandFlags.Write | CommandFlags.MayReplicate;
         bool mayReplicate = (command.Flags & Replicated) != 0 || (command.Name == "exec" && QueuedCommandsHave(Replicated));
         // getCommandFlags: a script that declares its flags may replicate exactly when it may write.
-        Scripting.ScriptEngine engine = command.Name.StartsWith('f') ? _server.Functions : _server.Scripts;
+        Scripting.ScriptEngine engine = command.Name is "fcall" or "fcall_ro" ? _server.Functions : _server.Scripts;
         if (mayReplicate && Argc > 1 && engine.DeclaredFlags(command.Name, Args[1]) is { } declared)
             mayReplicate = (declared & Scripting.ScriptFlags.NoWrites) == 0;
         if (!_server.Pause.Holds(this, mayReplicate)) return false;

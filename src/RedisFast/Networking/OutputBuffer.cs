@@ -78,6 +78,7 @@ internal sealed class OutputBuffer
             int tail = Tail;
             int written = _lengths[tail] - (tail == _head ? _sendOffset : 0);
             int n = (int)Math.Min(drop, written);
+            if (n == 0 && _count == 1) break;
             _lengths[tail] -= n;
             Pending -= n;
             drop -= n;

@@ -86,7 +86,7 @@ internal sealed class Eviction : ILoopWork
     /// </summary>
     public Result Perform()
     {
-        Result result = Evict();
+        Result result = EvictUntilWithinLimit();
         // performEvictions' update_metrics: how long the memory used stays over the limit.
         ServerStats stats = _server.Stats;
         if (result != Result.Ok)
@@ -101,7 +101,7 @@ internal sealed class Eviction : ILoopWork
         return result;
     }
 
-    private Result Evict()
+    private Result EvictUntilWithinLimit()
     {
         long limit = _server.Config.MaxMemory;
         long used = _server.UsedMemory;
@@ -111,17 +111,17 @@ internal sealed class Eviction : ILoopWork
         if (policy == EvictionPolicy.NoEviction) return Result.Fail;
         long toFree = used - limit, freed = 0;
         long start = Stopwatch.GetTimestamp();
-        long budget = TimeLimitTicks(_server.Config.MaxMemoryEvictionTenacity);
         int evicted = 0;
         Keyspace keyspace = _server.Keyspace;
         while (freed < toFree)
         {
             if (!TrySelect(policy, out Database? db, out int slot)) return Result.Fail;
             long before = keyspace.UsedBytes;
-            Evict(db!, slot);
+            EvictKey(db!, slot);
             freed += before - keyspace.UsedBytes;
             evicted++;
-            if (evicted % 16 == 0 && budget >= 0 && Stopwatch.GetTimestamp() - start > budget)
+            if (evicted % 16 == 0 && TimeLimitTicks(_server.Config.MaxMemoryEvictionTenacity) is var budget && budget >= 0
+                && Stopwatch.GetTimestamp() - start > budget)
             {
                 // startEvictionTimeProc: the rest at the next turn of the loop, the command goes on meanwhile.
                 ContinueLater();
@@ -170,7 +170,7 @@ internal sealed class Eviction : ILoopWork
         return (long)(micros * Stopwatch.Frequency / 1_000_000);
     }
 
-    private void Evict(Database db, int slot)
+    private void EvictKey(Database db, int slot)
     {
         byte[] key = db.Table.Peek(slot).Key!;
         bool lazy = _server.Config.LazyfreeLazyEviction;
