@@ -10,10 +10,7 @@ public sealed class HashSetClientLibraryTests
     public void StackExchangeRedisStoresReadsAndCombinesHashesAndSets()
     {
         using var server = new ServerFixture();
-        ConfigurationOptions options = ConfigurationOptions.Parse($"127.0.0.1:{server.Port},allowAdmin=true");
-        options.DefaultVersion = new Version(7, 0, 0);
-        options.SyncTimeout = 15000;
-        using ConnectionMultiplexer redis = ConnectionMultiplexer.Connect(options);
+        using ConnectionMultiplexer redis = StackExchangeClients.Connect(server.Port);
         IDatabase db = redis.GetDatabase(0);
 
         db.HashSet("user:1", new[] { new HashEntry("name", "ada"), new HashEntry("visits", 1) });

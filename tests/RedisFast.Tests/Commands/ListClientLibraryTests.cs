@@ -10,10 +10,7 @@ public sealed class ListClientLibraryTests(ServerFixture f)
     [Fact]
     public void StackExchangeRedisUsesListsAsQueuesAndEditsThem()
     {
-        ConfigurationOptions options = ConfigurationOptions.Parse($"127.0.0.1:{f.Port},allowAdmin=true");
-        options.DefaultVersion = new Version(7, 0, 0);
-        options.SyncTimeout = 15000; // the 1 s default is too tight on a loaded CI machine
-        using ConnectionMultiplexer redis = ConnectionMultiplexer.Connect(options);
+        using ConnectionMultiplexer redis = StackExchangeClients.Connect(f.Port);
         IDatabase db = redis.GetDatabase(0);
         string queue = f.Key("queue"), done = f.Key("done");
 

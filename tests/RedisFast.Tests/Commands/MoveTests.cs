@@ -207,10 +207,7 @@ public sealed class MoveClientLibraryTests
     public void StackExchangeRedisMovesAKeyWithItsTtlBetweenDatabases()
     {
         using var server = new ServerFixture();
-        StackExchange.Redis.ConfigurationOptions options = StackExchange.Redis.ConfigurationOptions.Parse($"127.0.0.1:{server.Port},allowAdmin=true");
-        options.DefaultVersion = new Version(7, 0, 0);
-        options.SyncTimeout = 15000; // the 1 s default is too tight on a loaded CI machine
-        using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(options);
+        using var redis = StackExchangeClients.Connect(server.Port);
         StackExchange.Redis.IDatabase db0 = redis.GetDatabase(0);
         StackExchange.Redis.IDatabase db2 = redis.GetDatabase(2);
 

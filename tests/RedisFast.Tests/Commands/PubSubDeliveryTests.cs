@@ -79,7 +79,7 @@ public sealed class PubSubDeliveryTests
     public void StackExchangeRedisSubscribesReceivesAndUnsubscribes()
     {
         using var server = new ServerFixture();
-        using ConnectionMultiplexer redis = Connect(server.Port);
+        using ConnectionMultiplexer redis = StackExchangeClients.Connect(server.Port);
         ISubscriber subscriber = redis.GetSubscriber();
         var received = new System.Collections.Concurrent.BlockingCollection<string>();
         subscriber.Subscribe("se:news", (channel, message) => received.Add($"{channel}={message}"));
@@ -98,7 +98,7 @@ public sealed class PubSubDeliveryTests
     public async Task StackExchangeRedisTransactionsCommitOrAbortOnTheirConditions()
     {
         using var server = new ServerFixture();
-        using ConnectionMultiplexer redis = Connect(server.Port);
+        using ConnectionMultiplexer redis = StackExchangeClients.Connect(server.Port);
         IDatabase db = redis.GetDatabase(0);
         db.StringSet("se:balance", "10");
 
@@ -123,13 +123,5 @@ public sealed class PubSubDeliveryTests
         Assert.Equal("me", (string?)db.StringGet("se:lock"));
         // After a transaction, 1.2.6's Dispose waits out the sync timeout (also against redis-server): close first.
         redis.Close(allowCommandsToComplete: false);
-    }
-
-    private static ConnectionMultiplexer Connect(int port)
-    {
-        ConfigurationOptions options = ConfigurationOptions.Parse($"127.0.0.1:{port},allowAdmin=true");
-        options.DefaultVersion = new Version(7, 0, 0);
-        options.SyncTimeout = 15000;
-        return ConnectionMultiplexer.Connect(options);
     }
 }
