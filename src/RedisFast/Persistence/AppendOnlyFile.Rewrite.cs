@@ -129,7 +129,7 @@ internal sealed partial class AppendOnlyFile
         if (mode == RewriteMode.On)
         {
             // aof.c openNewIncrAofForAppend: the file opened now takes every write after this instant.
-            _writer!.ScheduleSwitch(_ring.PendingHead);
+            _writer!.ScheduleSwitch(_ring!.PendingHead);
             // aof.c rewriteAppendOnlyFileBackground: aof_selected_db = -1, so the new incr file starts with a SELECT.
             Propagator?.ResetSelectedDb();
             _server.Log.Notice($"Creating AOF incr file {job.NewIncr.Name} on background rewrite");

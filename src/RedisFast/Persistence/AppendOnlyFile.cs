@@ -25,7 +25,8 @@ internal sealed partial class AppendOnlyFile
     public const int ReserveBytes = 1024 * 1024;
 
     private readonly RedisServer _server;
-    private readonly AofRing _ring = new(RingBytes);
+    // Made when the AOF first starts: a server with appendonly no never holds its 16 MB.
+    private AofRing? _ring;
     private readonly List<Connection> _durableWaiters = [];
     private readonly List<Connection> _spaceWaiters = [];
     private readonly NotifyWork _notifyWork;
@@ -220,6 +221,7 @@ internal sealed partial class AppendOnlyFile
         string path = Path.Combine(Directory, incrName);
         SafeFileHandle file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
         long size = RandomAccess.GetLength(file);
+        _ring ??= new AofRing(RingBytes);
         _writer = new AofWriter(_ring, file, incrName, size, _server.Log, OnWriterProgress)
         {
             Policy = ParsePolicy(_server.Config.AppendFsync),
@@ -319,7 +321,8 @@ internal sealed partial class AppendOnlyFile
     /// </summary>
     public bool HasRoomForCommand(Connection connection)
     {
-        if (_ring.Free >= ReserveBytes) return true;
+        // The AOF is on (the caller checked its propagator), so the ring exists.
+        if (_ring!.Free >= ReserveBytes) return true;
         if (!_spaceWaiters.Contains(connection)) _spaceWaiters.Add(connection);
         AnnounceWaiters();
         return _ring.Free >= ReserveBytes && _spaceWaiters.Remove(connection);
@@ -383,7 +386,7 @@ internal sealed partial class AppendOnlyFile
                 c.Wake();
             }
         }
-        if (_ring.Free >= ReserveBytes || writer is null)
+        if (writer is null || _ring!.Free >= ReserveBytes)
         {
             foreach (Connection c in _spaceWaiters) c.Wake();
             _spaceWaiters.Clear();
@@ -392,7 +395,7 @@ internal sealed partial class AppendOnlyFile
         {
             AnnounceWaiters();
             // Progress published between our reads and the announcement would have found the flag clear.
-            if ((writer is not null && writer.Durable != durable) || (_spaceWaiters.Count > 0 && _ring.Free >= ReserveBytes))
+            if ((writer is not null && writer.Durable != durable) || (_spaceWaiters.Count > 0 && _ring!.Free >= ReserveBytes))
                 OnWriterProgress();
         }
     }
@@ -411,7 +414,7 @@ internal sealed partial class AppendOnlyFile
 
     public long BaseSize => _baseSize;
 
-    public long BufferLength => _writer is null ? 0 : _ring.Head - _writer.Written;
+    public long BufferLength => _writer is null ? 0 : _ring!.Head - _writer.Written;
 
     public bool FsyncPending => _writer?.FsyncPending ?? false;
 

@@ -25,8 +25,8 @@ internal sealed class InstantaneousMetrics
 
     /// <summary>
     /// INFO used_memory_startup: what creating the server allocated (its databases, pools and registries; not the static
-    /// command table nor the AOF's fixed ring), measured on the creating thread, so it is this server's own figure even
-    /// when several share a process.
+    /// command table), measured on the creating thread, so it is this server's own figure even when several share a
+    /// process.
     /// </summary>
     public long StartupMemory { get; internal set; }
 

@@ -48,17 +48,14 @@ public sealed class RedisServer : IDisposable
         ReplicationId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         CronTasks.Add(Metrics.Sample);
         CronTasks.Add(static s => s.CloseIdleClients());
-        long aofFrom = GC.GetAllocatedBytesForCurrentThread();
         Aof = new Persistence.AppendOnlyFile(this);
-        notCounted += GC.GetAllocatedBytesForCurrentThread() - aofFrom;
         Rdb = new Persistence.RdbFile(this);
         Scripts = new Scripting.ScriptEngine(this);
         Functions = new Scripting.ScriptEngine(this);
         Keyspace.ExpiredKeyListener = OnKeyExpired;
         Keyspace.KeyAddedListener = (db, key) => KeyspaceEvents.Notify(this, KeyspaceEvents.New, "new"u8, key, db.Id);
         Keyspace.KeyMissListener = (db, key) => KeyspaceEvents.Notify(this, KeyspaceEvents.KeyMiss, "keymiss"u8, key, db.Id);
-        // The command table (with COMMAND DOCS) is static data, in Redis's binary; the AOF's ring is its fixed-size
-        // buffer, which Redis leaves out of what maxmemory limits: neither is counted.
+        // The command table (with COMMAND DOCS) is static data, in Redis's binary: not counted.
         Metrics.StartupMemory = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore - notCounted;
     }
 
